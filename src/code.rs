@@ -1,0 +1,82 @@
+//! Attempt outcome codes: the real Windows codes, so users recognise them from event logs
+//! (outputs.md, "Attempt outcome codes").
+
+/// What one activation attempt (or licence transition) came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Code {
+    /// Count ≥ threshold on a machine that was not licensed.
+    Activated,
+    /// A licensed machine renewed.
+    Renewed,
+    /// 0xC004F038: the host answered but the count was below the threshold.
+    CountTooLow,
+    /// 0xC004F074: no KMS host could be contacted.
+    NoHost,
+    /// 0xC004F042: the host cannot activate this product (key group).
+    ProductRefused,
+    /// 0xC004F041: the host is not activated.
+    HostNotActivated,
+    /// 0xC004F06C: the client's clock is more than 4 hours off the host's.
+    ClockSkew,
+    /// 0xC004F009: grace ended without activation (a state change, not an attempt).
+    Notification,
+    /// 0xC004F00F: a major hardware change put the machine out of tolerance.
+    HardwareChange,
+}
+
+impl Code {
+    pub const ALL: [Code; 9] = [
+        Code::Activated,
+        Code::Renewed,
+        Code::CountTooLow,
+        Code::NoHost,
+        Code::ProductRefused,
+        Code::HostNotActivated,
+        Code::ClockSkew,
+        Code::Notification,
+        Code::HardwareChange,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Activated => "activated",
+            Code::Renewed => "renewed",
+            Code::CountTooLow => "0xC004F038",
+            Code::NoHost => "0xC004F074",
+            Code::ProductRefused => "0xC004F042",
+            Code::HostNotActivated => "0xC004F041",
+            Code::ClockSkew => "0xC004F06C",
+            Code::Notification => "0xC004F009",
+            Code::HardwareChange => "0xC004F00F",
+        }
+    }
+
+    /// A plain-language explanation for reports.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Code::Activated => "count reached the threshold: first activation",
+            Code::Renewed => "a licensed machine renewed its activation",
+            Code::CountTooLow => "the KMS host answered, but its count is below the product's threshold",
+            Code::NoHost => "no KMS host could be contacted (no SRV record, DNS unreachable, every host failed)",
+            Code::ProductRefused => "the KMS host's key does not cover this product (key group)",
+            Code::HostNotActivated => "the KMS host is not activated (host key missing or its limits exhausted)",
+            Code::ClockSkew => "the client's clock is more than 4 hours off the KMS host's",
+            Code::Notification => "grace ended without activation: the machine entered notification mode",
+            Code::HardwareChange => "a major hardware change put the machine out of tolerance",
+        }
+    }
+
+    /// Whether the code ends an attempt on a host that answered but refused; these rank
+    /// above "no host" when an attempt fails on every host (scenario-format.md).
+    pub fn refusal_rank(self) -> u8 {
+        match self {
+            Code::ProductRefused => 3,
+            Code::ClockSkew => 2,
+            Code::HostNotActivated => 1,
+            _ => 0,
+        }
+    }
+}

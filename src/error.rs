@@ -1,0 +1,44 @@
+//! Every way a command can fail, and the one place that maps failures to exit codes
+//! (outputs.md: 2 bad command line, 65 invalid scenario, 74 I/O).
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario does not parse or is inconsistent. Always carries a 1-based position.
+    #[error("{file}:{line}:{column}: {message}")]
+    Scenario {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command line asks for something impossible (clap reports its own errors).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The process exit code for this failure (outputs.md, "Exit codes").
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Scenario { .. } => 65,
+            Error::Io { .. } => 74,
+            Error::Usage(_) => 2,
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! The KMS host: its CMID tables (one per count pool), key groups and activation state.
+//!
+//! Everything here is a pure function of the requests it is given, so each rule can be
+//! tested without an engine.
+
+use crate::code::Code;
+use crate::scenario::model::{HostOs, KeyGroup, Pool};
+
+/// A client machine id.
+pub type Cmid = u64;
+
+/// Time in the host's tables: signed, because machines that start `Activated` were last
+/// seen before t = 0.
+pub type Stamp = i64;
+
+/// The largest clock difference a host tolerates (KMS-HOST-9).
+pub const MAX_CLOCK_SKEW: i64 = 4 * 3_600;
+
+/// One count pool's table of recently seen CMIDs, least recently seen first.
+///
+/// It holds at most `2 × highest threshold seen` entries (at most 2 × `MAX_THRESHOLD`), so
+/// linear scans are short and cache-friendly.
+#[derive(Debug, Clone, Default)]
+pub struct CmidTable {
+    /// (cmid, last seen), ordered by last seen ascending.
+    entries: Vec<(Cmid, Stamp)>,
+    capacity: usize,
+}
+
+impl CmidTable {
+    /// KMS-COUNT-4: the capacity follows the highest threshold of products that have
+    /// contacted this pool (2 × threshold) and never shrinks.
+    pub fn note_threshold(&mut self, threshold: u32) {
+        self.capacity = self.capacity.max(2 * threshold as usize);
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// KMS-COUNT-3: drops CMIDs not seen within the retention window.
+    pub fn expire(&mut self, now: Stamp, retention: u64) {
+        let oldest_kept = now.saturating_sub(retention as i64);
+        let stale = self
+            .entries
+            .iter()
+            .take_while(|&&(_, seen)| seen <= oldest_kept)
+            .count();
+        if stale > 0 {
+            self.entries.drain(..stale);
+        }
+    }
+
+    /// KMS-COUNT-1, 2, 4: records (or refreshes) `cmid` as seen at `seen`, evicting the least
+    /// recently seen entry when full, and returns the count including the requester.
+    pub fn register(&mut self, cmid: Cmid, seen: Stamp) -> u32 {
+        if let Some(i) = self.entries.iter().position(|&(c, _)| c == cmid) {
+            self.entries.remove(i);
+        }
+        // Keep the order by last seen; `seen` is normally the latest, so this is a push.
+        let at = self.entries.partition_point(|&(_, s)| s <= seen);
+        self.entries.insert(at, (cmid, seen));
+        while self.entries.len() > self.capacity.max(1) {
+            // The requester is the newest entry, so it is never the one evicted, except when
+            // it was inserted in the past (initial state), where the order decides.
+            self.entries.remove(0);
+        }
+        self.count()
+    }
+
+    /// The number of distinct CMIDs in the table.
+    pub fn count(&self) -> u32 {
+        self.entries.len() as u32
+    }
+
+    /// KMS-COUNT-6: a service restart forgets every CMID (the capacity stays).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// The answer of a host to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// The request was valid: the count of the product's pool, requester included.
+    Count(u32),
+    /// The host answered but refused the request.
+    Refused(Code),
+}
+
+/// The state of one KMS host during a run.
+#[derive(Debug, Clone)]
+pub struct KmsHost {
+    /// Whether the service answers at all (HostDown / HostUp).
+    pub up: bool,
+    /// KMS-HOST-1, KMS-HOST-10: the host itself is activated with its host key.
+    pub activated: bool,
+    /// Re-activations left with its host key (KMS-HOST-4).
+    pub reactivations_left: u32,
+    keys: Vec<KeyGroup>,
+    /// Tables indexed by `pool_index`.
+    pools: [CmidTable; 2],
+}
+
+pub fn pool_index(pool: Pool) -> usize {
+    match pool {
+        Pool::Windows => 0,
+        Pool::Office => 1,
+    }
+}
+
+pub const POOLS: [Pool; 2] = [Pool::Windows, Pool::Office];
+
+/// KMS-HOST-2: whether a host holding `keys` activates products of `group`. Windows key
+/// groups are ordered Client VL < Server A < Server B < Server C and a key covers its group
+/// and every group below; the Office key covers only Office.
+pub fn covers(keys: &[KeyGroup], group: KeyGroup) -> bool {
+    keys.iter().any(|&key| match (key, group) {
+        (KeyGroup::Office, g) | (g, KeyGroup::Office) => g == KeyGroup::Office && key == group,
+        (key, group) => key >= group,
+    })
+}
+
+/// KMS-HOST-3: whether a host OS can hold a key group. Server Group keys need a server OS;
+/// Client VL and Office host keys install on either.
+pub fn os_can_hold(os: HostOs, key: KeyGroup) -> bool {
+    os == HostOs::Server || matches!(key, KeyGroup::ClientVl | KeyGroup::Office)
+}
+
+impl KmsHost {
+    pub fn new(keys: Vec<KeyGroup>, activated: bool, reactivations: u32) -> Self {
+        KmsHost {
+            up: true,
+            activated,
+            reactivations_left: reactivations,
+            keys,
+            pools: Default::default(),
+        }
+    }
+
+    pub fn pool(&self, pool: Pool) -> &CmidTable {
+        &self.pools[pool_index(pool)]
+    }
+
+    pub fn pool_mut(&mut self, pool: Pool) -> &mut CmidTable {
+        &mut self.pools[pool_index(pool)]
+    }
+
+    /// One request from a client that reached the host. Checks, in the host's order: host
+    /// activated (KMS-HOST-10), client clock (KMS-HOST-9), key group (KMS-HOST-2); then
+    /// registers the CMID and returns the pool's count (KMS-COUNT-1, 2, 5).
+    #[allow(clippy::too_many_arguments)]
+    pub fn request(
+        &mut self,
+        cmid: Cmid,
+        group: KeyGroup,
+        pool: Pool,
+        threshold: u32,
+        now: Stamp,
+        clock_skew: i64,
+        retention: u64,
+    ) -> Reply {
+        if !self.activated {
+            return Reply::Refused(Code::HostNotActivated);
+        }
+        if clock_skew.abs() > MAX_CLOCK_SKEW {
+            return Reply::Refused(Code::ClockSkew);
+        }
+        if !covers(&self.keys, group) {
+            return Reply::Refused(Code::ProductRefused);
+        }
+        let table = self.pool_mut(pool);
+        table.note_threshold(threshold);
+        table.expire(now, retention);
+        Reply::Count(table.register(cmid, now))
+    }
+
+    /// KMS-COUNT-6: a restart of the KMS service clears its tables when configured to.
+    pub fn restart(&mut self, clears_cmids: bool) {
+        if clears_cmids {
+            self.pools.iter_mut().for_each(CmidTable::clear);
+        }
+    }
+
+    /// KMS-HOST-4: a reinstall starts from an empty table and must re-activate the host with
+    /// its key, using one of the re-activations left; with none left it stays unactivated.
+    pub fn reinstall(&mut self) {
+        self.pools.iter_mut().for_each(CmidTable::clear);
+        if self.reactivations_left > 0 {
+            self.reactivations_left -= 1;
+            self.activated = true;
+        } else {
+            self.activated = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const DAY: i64 = 86_400;
+    const RETENTION: u64 = 30 * 86_400;
+
+    fn host(keys: &[KeyGroup]) -> KmsHost {
+        KmsHost::new(keys.to_vec(), true, 9)
+    }
+
+    fn ask(h: &mut KmsHost, cmid: Cmid, group: KeyGroup, threshold: u32, now: i64) -> Reply {
+        let pool = if group == KeyGroup::Office { Pool::Office } else { Pool::Windows };
+        h.request(cmid, group, pool, threshold, now, 0, RETENTION)
+    }
+
+    #[test]
+    fn kms_count_1_2_first_two_clients_get_one_and_two() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        assert_eq!(ask(&mut h, 1, KeyGroup::ClientVl, 25, 0), Reply::Count(1));
+        assert_eq!(ask(&mut h, 2, KeyGroup::ClientVl, 25, 0), Reply::Count(2));
+        // KMS-COUNT-1: asking again refreshes, it does not add.
+        assert_eq!(ask(&mut h, 1, KeyGroup::ClientVl, 25, 10), Reply::Count(2));
+    }
+
+    #[test]
+    fn kms_count_4_capacity_grows_from_10_to_50_and_never_shrinks() {
+        let mut t = CmidTable::default();
+        t.note_threshold(5);
+        assert_eq!(t.capacity(), 10);
+        for c in 0..20 {
+            t.register(c, c as i64);
+        }
+        assert_eq!(t.count(), 10, "only servers asked: 2 × 5");
+        t.note_threshold(25);
+        assert_eq!(t.capacity(), 50);
+        t.note_threshold(5);
+        assert_eq!(t.capacity(), 50, "never shrinks");
+        for c in 100..200 {
+            t.register(c, c as i64);
+        }
+        assert_eq!(t.count(), 50);
+    }
+
+    #[test]
+    fn kms_count_4_evicts_the_least_recently_seen() {
+        let mut t = CmidTable::default();
+        t.note_threshold(1); // capacity 2
+        t.register(1, 0);
+        t.register(2, 1);
+        t.register(1, 2); // 1 refreshed: 2 is now the oldest
+        t.register(3, 3);
+        assert_eq!(t.count(), 2);
+        // 2 was evicted: registering it again still gives 2 (it replaces 1, the oldest now).
+        assert_eq!(t.register(2, 4), 2);
+        assert!(t.entries.iter().all(|&(c, _)| c != 1));
+    }
+
+    #[test]
+    fn kms_count_3_entries_expire_after_the_retention_window() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        ask(&mut h, 1, KeyGroup::ClientVl, 25, 0);
+        ask(&mut h, 2, KeyGroup::ClientVl, 25, 10 * DAY);
+        // At day 30 exactly, CMID 1 (seen at 0) has not been seen within 30 days: gone.
+        assert_eq!(ask(&mut h, 3, KeyGroup::ClientVl, 25, 30 * DAY), Reply::Count(2));
+        assert_eq!(ask(&mut h, 4, KeyGroup::ClientVl, 25, 41 * DAY), Reply::Count(2));
+    }
+
+    #[test]
+    fn kms_count_5_server_joins_the_client_count_office_keeps_its_own() {
+        let mut h = host(&[KeyGroup::ServerC, KeyGroup::Office]);
+        for c in 1..=3 {
+            ask(&mut h, c, KeyGroup::ClientVl, 25, 0);
+        }
+        assert_eq!(ask(&mut h, 10, KeyGroup::ServerC, 5, 1), Reply::Count(4));
+        assert_eq!(ask(&mut h, 20, KeyGroup::Office, 5, 2), Reply::Count(1));
+        assert_eq!(h.pool(Pool::Windows).count(), 4);
+        assert_eq!(h.pool(Pool::Office).count(), 1);
+    }
+
+    #[test]
+    fn kms_count_6_restart_clears_the_table() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        for c in 1..=30 {
+            ask(&mut h, c, KeyGroup::ClientVl, 25, 0);
+        }
+        h.restart(true);
+        assert_eq!(ask(&mut h, 1, KeyGroup::ClientVl, 25, 5), Reply::Count(1));
+        h.restart(false);
+        assert_eq!(ask(&mut h, 2, KeyGroup::ClientVl, 25, 6), Reply::Count(2));
+    }
+
+    #[test]
+    fn kms_count_7_a_shared_cmid_counts_once() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        for t in 0..30 {
+            assert_eq!(ask(&mut h, 42, KeyGroup::ClientVl, 25, t), Reply::Count(1));
+        }
+    }
+
+    #[test]
+    fn kms_count_8_each_host_has_its_own_table() {
+        let mut a = host(&[KeyGroup::ServerC]);
+        let mut b = host(&[KeyGroup::ServerC]);
+        for c in 0..40 {
+            let h = if c % 2 == 0 { &mut a } else { &mut b };
+            ask(h, c, KeyGroup::ClientVl, 25, 0);
+        }
+        assert_eq!(a.pool(Pool::Windows).count(), 20);
+        assert_eq!(b.pool(Pool::Windows).count(), 20);
+    }
+
+    #[test]
+    fn kms_host_2_key_group_hierarchy() {
+        use KeyGroup::*;
+        assert!(covers(&[ServerC], ClientVl));
+        assert!(covers(&[ServerC], ServerA));
+        assert!(covers(&[ServerB], ServerB));
+        assert!(!covers(&[ServerA], ServerB));
+        assert!(!covers(&[ClientVl], ServerA));
+        assert!(!covers(&[ServerC], Office));
+        assert!(covers(&[ServerC, Office], Office));
+        assert!(!covers(&[Office], ClientVl));
+        let mut h = host(&[ClientVl]);
+        assert_eq!(ask(&mut h, 1, ServerA, 5, 0), Reply::Refused(Code::ProductRefused));
+        // A refused request is not a valid one: it does not enter the table (KMS-COUNT-1).
+        assert_eq!(h.pool(Pool::Windows).count(), 0);
+    }
+
+    #[test]
+    fn kms_host_3_client_os_holds_only_client_vl() {
+        assert!(os_can_hold(HostOs::Client, KeyGroup::ClientVl));
+        assert!(!os_can_hold(HostOs::Client, KeyGroup::ServerA));
+        assert!(!os_can_hold(HostOs::Client, KeyGroup::ServerC));
+        assert!(os_can_hold(HostOs::Server, KeyGroup::ServerC));
+    }
+
+    #[test]
+    fn kms_host_1_10_unactivated_host_refuses() {
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], false, 0);
+        assert_eq!(ask(&mut h, 1, KeyGroup::ClientVl, 25, 0), Reply::Refused(Code::HostNotActivated));
+    }
+
+    #[test]
+    fn kms_host_4_reinstall_uses_reactivations() {
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], true, 1);
+        ask(&mut h, 1, KeyGroup::ClientVl, 25, 0);
+        h.reinstall();
+        assert!(h.activated);
+        assert_eq!(h.pool(Pool::Windows).count(), 0);
+        h.reinstall();
+        assert!(!h.activated, "no re-activation left");
+    }
+
+    #[test]
+    fn kms_host_9_clock_skew_over_four_hours_is_refused() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        let r = |h: &mut KmsHost, skew| h.request(1, KeyGroup::ClientVl, Pool::Windows, 25, 0, skew, RETENTION);
+        assert_eq!(r(&mut h, 4 * 3600), Reply::Count(1));
+        assert_eq!(r(&mut h, -5 * 3600), Reply::Refused(Code::ClockSkew));
+    }
+}

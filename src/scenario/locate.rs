@@ -1,0 +1,161 @@
+//! Finding where in the source text a validation problem lives.
+//!
+//! RON gives positions for syntax errors but the parsed values carry no spans, so checks
+//! made after parsing (unknown site, duplicate name, ...) point back into the text by
+//! searching for anchors in order: e.g. `fleets`, then `"desktops"`, then `"hq2"` finds the
+//! bad site reference inside that fleet. Comments are blanked first so that an anchor never
+//! matches inside one.
+
+pub struct Locator {
+    /// The source with comments replaced by spaces (same byte offsets).
+    text: String,
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Locator {
+    pub fn new(source: &str) -> Self {
+        Locator {
+            text: blank_comments(source),
+        }
+    }
+
+    /// The position of the last anchor found when searching for each in turn after the
+    /// previous one; anchors not found are skipped. With nothing found: 1:1.
+    pub fn find(&self, anchors: &[&str]) -> Position {
+        let mut from = 0;
+        let mut found = None;
+        for anchor in anchors {
+            if let Some(at) = self.text[from..].find(anchor) {
+                found = Some(from + at);
+                from += at + anchor.len();
+            }
+        }
+        self.position(found.unwrap_or(0))
+    }
+
+    /// The position of the `nth` (0-based) element of the list field `field`, e.g. the third
+    /// `Event(` of `timeline`.
+    pub fn find_item(&self, field: &str, item_tag: &str, nth: usize) -> Position {
+        let Some(start) = self.field_start(field) else {
+            return Position { line: 1, column: 1 };
+        };
+        let mut from = start;
+        let mut found = start;
+        for _ in 0..=nth {
+            match self.text[from..].find(item_tag) {
+                Some(at) => {
+                    found = from + at;
+                    from = found + item_tag.len();
+                }
+                None => break,
+            }
+        }
+        self.position(found)
+    }
+
+    fn field_start(&self, field: &str) -> Option<usize> {
+        let needle = format!("{field}:");
+        let mut from = 0;
+        while let Some(at) = self.text[from..].find(&needle) {
+            let abs = from + at;
+            let before = self.text[..abs].chars().next_back();
+            if before.is_none_or(|c| !c.is_alphanumeric() && c != '_') {
+                return Some(abs);
+            }
+            from = abs + needle.len();
+        }
+        None
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+/// Replaces `// ...` and (nested) `/* ... */` comments by spaces, leaving strings alone.
+fn blank_comments(source: &str) -> String {
+    let bytes = source.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+        } else if b == b'"' {
+            in_string = true;
+            i += 1;
+        } else if bytes[i..].starts_with(b"//") {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                out[i] = b' ';
+                i += 1;
+            }
+        } else if bytes[i..].starts_with(b"/*") {
+            let mut depth = 0;
+            while i < bytes.len() {
+                if bytes[i..].starts_with(b"/*") {
+                    depth += 1;
+                    out[i] = b' ';
+                    out[i + 1] = b' ';
+                    i += 2;
+                } else if bytes[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    out[i] = b' ';
+                    out[i + 1] = b' ';
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    if bytes[i] != b'\n' && bytes[i].is_ascii() {
+                        out[i] = b' ';
+                    }
+                    i += 1;
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced, by ASCII spaces, so the text is still UTF-8; multi-byte
+    // characters inside comments were kept whole.
+    String::from_utf8(out).unwrap_or_else(|_| source.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_are_found_in_order_outside_comments() {
+        let text = "A(\n  // \"x\" in a comment\n  fleets: [F(name: \"x\", site: \"hq2\")],\n)";
+        let loc = Locator::new(text);
+        assert_eq!(loc.find(&["fleets", "\"x\"", "\"hq2\""]), Position { line: 3, column: 32 });
+        assert_eq!(loc.find(&["\"x\""]), Position { line: 3, column: 18 });
+        assert_eq!(loc.find(&["nowhere"]), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn list_items_by_index() {
+        let text = "S(\n timeline: [\n  Event(at: \"1d\"),\n  Event(at: \"2d\"),\n ],\n)";
+        let loc = Locator::new(text);
+        assert_eq!(loc.find_item("timeline", "Event(", 1), Position { line: 4, column: 3 });
+    }
+}

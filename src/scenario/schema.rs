@@ -1,0 +1,451 @@
+//! The scenario file as written: serde types that mirror `scenario-format.md` name for name.
+//!
+//! Nothing here is checked beyond syntax; `validate` turns these into a resolved `Model`.
+//! Every struct denies unknown fields, so a typo is an error and never silently ignored.
+
+use super::duration::Duration;
+use serde::Deserialize;
+
+fn yes() -> bool {
+    true
+}
+fn default_sample_every() -> Duration {
+    Duration(86_400)
+}
+fn default_replication_delay() -> Duration {
+    Duration(900)
+}
+fn default_kms_port() -> u32 {
+    1688
+}
+fn default_host_keys() -> Vec<KeyGroup> {
+    vec![KeyGroup::ServerC]
+}
+fn default_product() -> String {
+    "WindowsClient".to_owned()
+}
+fn default_max_hosts() -> u32 {
+    6
+}
+fn default_reactivations() -> u32 {
+    9
+}
+fn default_ksc_port() -> u32 {
+    13000
+}
+fn default_max_persistent() -> u32 {
+    300
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub start: Option<String>,
+    pub duration: Duration,
+    #[serde(default = "default_sample_every")]
+    pub sample_every: Duration,
+    #[serde(default)]
+    pub sites: Vec<Site>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub domains: Vec<Domain>,
+    #[serde(default)]
+    pub kms_hosts: Vec<KmsHost>,
+    #[serde(default)]
+    pub host_keys: Vec<HostKey>,
+    #[serde(default)]
+    pub manual_srv: Vec<Srv>,
+    #[serde(default)]
+    pub mak_keys: Vec<MakKey>,
+    #[serde(default)]
+    pub products: Vec<Product>,
+    pub fleets: Vec<Fleet>,
+    #[serde(default)]
+    pub ksc_servers: Vec<KscServer>,
+    #[serde(default)]
+    pub policy: Policy,
+    #[serde(default)]
+    pub timeline: Vec<Event>,
+    #[serde(default)]
+    pub expect: Vec<Expect>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Port {
+    Tcp(u32),
+    Udp(u32),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub between: (String, String),
+    #[serde(default)]
+    pub allow: Vec<Port>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum SrvUpdate {
+    #[default]
+    CreatorOnly,
+    AnyHost,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub name: String,
+    pub dns_site: String,
+    #[serde(default)]
+    pub dc_sites: Vec<String>,
+    #[serde(default)]
+    pub adba: bool,
+    #[serde(default = "default_replication_delay")]
+    pub replication_delay: Duration,
+    #[serde(default)]
+    pub srv_update: SrvUpdate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum HostOs {
+    #[default]
+    Server,
+    Client,
+}
+
+/// KMS host key groups, lowest first (KMS-HOST-2), plus the separate Office key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub enum KeyGroup {
+    ClientVl,
+    ServerA,
+    ServerB,
+    ServerC,
+    Office,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsHost {
+    pub name: String,
+    pub site: String,
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub os: HostOs,
+    #[serde(default = "default_host_keys")]
+    pub keys: Vec<KeyGroup>,
+    #[serde(default)]
+    pub host_key: Option<String>,
+    #[serde(default = "default_kms_port")]
+    pub port: u32,
+    #[serde(default = "yes")]
+    pub publish: bool,
+    #[serde(default)]
+    pub publish_domains: Vec<String>,
+    #[serde(default)]
+    pub priority: u16,
+    #[serde(default)]
+    pub weight: u16,
+    #[serde(default)]
+    pub activation_interval: Option<Duration>,
+    #[serde(default)]
+    pub renewal_interval: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostKey {
+    pub name: String,
+    #[serde(default = "default_max_hosts")]
+    pub max_hosts: u32,
+    #[serde(default = "default_reactivations")]
+    pub reactivations: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Srv {
+    pub domain: String,
+    pub target: String,
+    #[serde(default = "default_kms_port")]
+    pub port: u32,
+    #[serde(default)]
+    pub priority: u16,
+    #[serde(default)]
+    pub weight: u16,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MakKey {
+    pub name: String,
+    pub activations: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Pool {
+    Windows,
+    Office,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub name: String,
+    pub threshold: u32,
+    pub pool: Pool,
+    pub group: KeyGroup,
+    #[serde(default)]
+    pub grace: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+pub enum Discovery {
+    #[default]
+    Dns,
+    Static(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum MakMode {
+    #[default]
+    Independent,
+    Proxy { via: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Activation {
+    Kms {
+        #[serde(default)]
+        discovery: Discovery,
+    },
+    Mak {
+        key: String,
+        #[serde(default)]
+        mode: MakMode,
+    },
+    Adba {
+        #[serde(default = "yes")]
+        fallback_kms: bool,
+    },
+    Ksc {
+        server: String,
+        #[serde(default)]
+        persistent: bool,
+    },
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Arrival {
+    #[default]
+    AllAtStart,
+    Ramp {
+        start: Duration,
+        over: Duration,
+    },
+    At(Duration),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Online {
+    #[default]
+    Always,
+    Daily {
+        hours: u32,
+    },
+    Windows(Vec<(Duration, Duration)>),
+    Random {
+        mean_on: Duration,
+        mean_off: Duration,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum Image {
+    #[default]
+    Generalized,
+    Cloned,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Initial {
+    #[default]
+    Fresh,
+    Activated { age_up_to: Duration },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fleet {
+    pub name: String,
+    pub site: String,
+    #[serde(default)]
+    pub domain: Option<String>,
+    pub count: u64,
+    #[serde(default = "default_product")]
+    pub product: String,
+    pub activation: Activation,
+    #[serde(default)]
+    pub arrival: Arrival,
+    #[serde(default)]
+    pub online: Online,
+    #[serde(default)]
+    pub image: Image,
+    #[serde(default)]
+    pub initial: Initial,
+    #[serde(default = "yes")]
+    pub honour_priority: bool,
+    #[serde(default = "yes")]
+    pub host_caching: bool,
+    #[serde(default)]
+    pub clock_skew: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum KeySource {
+    KeyFile,
+    ActivationCode,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseKey {
+    pub name: String,
+    pub source: KeySource,
+    #[serde(default)]
+    pub valid_from: Duration,
+    pub valid_for: Duration,
+    pub devices: u64,
+    #[serde(default)]
+    pub auto_distribute: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KscServer {
+    pub name: String,
+    pub site: String,
+    #[serde(default = "default_ksc_port")]
+    pub port: u32,
+    #[serde(default = "default_max_persistent")]
+    pub max_persistent: u32,
+    #[serde(default)]
+    pub keys: Vec<LicenseKey>,
+}
+
+/// Activation policy. Every field is optional: in `Scenario.policy` an absent field takes the
+/// default of rules.md; in a timeline `SetPolicy` it leaves the current value unchanged.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default)]
+    pub activation_interval: Option<Duration>,
+    #[serde(default)]
+    pub renewal_interval: Option<Duration>,
+    #[serde(default)]
+    pub validity: Option<Duration>,
+    #[serde(default)]
+    pub grace: Option<Duration>,
+    #[serde(default)]
+    pub oot_grace: Option<Duration>,
+    #[serde(default)]
+    pub cmid_retention: Option<Duration>,
+    #[serde(default)]
+    pub adba_validity: Option<Duration>,
+    #[serde(default)]
+    pub ksc_sync_interval: Option<Duration>,
+    #[serde(default)]
+    pub ksc_expiry_warning: Option<Duration>,
+    #[serde(default)]
+    pub restart_clears_cmids: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub at: Duration,
+    #[serde(rename = "do")]
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Action {
+    HostDown(String),
+    HostUp(String),
+    HostRestart(String),
+    HostReinstall(String),
+    Block { between: (String, String), port: Port },
+    Allow { between: (String, String), port: Port },
+    LinkDown { between: (String, String) },
+    LinkUp { between: (String, String) },
+    Rearm { fleet: String },
+    Reimage { fleet: String, count: u64 },
+    HardwareChange { fleet: String, count: u64 },
+    SetPolicy(Policy),
+    PublishOff(String),
+    RemoveSrv { domain: String, target: String },
+    AddMachines { fleet: String, count: u64 },
+    RetireMachines { fleet: String, count: u64 },
+    RemoveLicenseKey { server: String, key: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum StateName {
+    Grace,
+    Licensed,
+    OotGrace,
+    Notification,
+    Offline,
+    NoKey,
+    Active,
+    ActiveWithReserve,
+    Expired,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Expect {
+    LicensedShare {
+        fleet: String,
+        at_least: f64,
+        #[serde(default)]
+        from: Option<Duration>,
+        #[serde(default)]
+        at: Option<Duration>,
+    },
+    NoneIn {
+        fleet: String,
+        state: StateName,
+    },
+    ThresholdReached {
+        host: String,
+        pool: Pool,
+        by: Duration,
+    },
+    AtMost {
+        fleet: String,
+        state: StateName,
+        count: u64,
+        #[serde(default)]
+        from: Option<Duration>,
+        #[serde(default)]
+        at: Option<Duration>,
+    },
+}

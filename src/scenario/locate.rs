@@ -147,8 +147,8 @@ mod tests {
     fn anchors_are_found_in_order_outside_comments() {
         let text = "A(\n  // \"x\" in a comment\n  fleets: [F(name: \"x\", site: \"hq2\")],\n)";
         let loc = Locator::new(text);
-        assert_eq!(loc.find(&["fleets", "\"x\"", "\"hq2\""]), Position { line: 3, column: 32 });
-        assert_eq!(loc.find(&["\"x\""]), Position { line: 3, column: 18 });
+        assert_eq!(loc.find(&["fleets", "\"x\"", "\"hq2\""]), Position { line: 3, column: 31 });
+        assert_eq!(loc.find(&["\"x\""]), Position { line: 3, column: 20 });
         assert_eq!(loc.find(&["nowhere"]), Position { line: 1, column: 1 });
     }
 

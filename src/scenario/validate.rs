@@ -232,11 +232,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     for h in &s.kms_hosts {
         let q = format!("\"{}\"", h.name);
         let at = |field: &str| -> Vec<String> { vec!["kms_hosts".into(), q.clone(), field.into()] };
-        let anchors = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>();
-        let site_id = site(&anchors(&at(&format!("\"{}\"", h.site))), &h.site)?;
-        let own_domain = domain(&anchors(&at("domain:")), &h.domain)?;
+        let site_id = site(&strs(&at(&format!("\"{}\"", h.site))), &h.site)?;
+        let own_domain = domain(&strs(&at("domain:")), &h.domain)?;
         if h.keys.is_empty() {
-            return Err(c.error(&anchors(&at("keys:")), format!("host \"{}\" has no keys", h.name)));
+            return Err(c.error(&strs(&at("keys:")), format!("host \"{}\" has no keys", h.name)));
         }
         // KMS-HOST-3: a client OS holds only a Client VL key (and an Office host key, which
         // installs on client Windows as well).
@@ -247,7 +246,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 .find(|k| matches!(k, KeyGroup::ServerA | KeyGroup::ServerB | KeyGroup::ServerC))
             {
                 return Err(c.error(
-                    &anchors(&at(&format!("{bad:?}"))),
+                    &strs(&at(&format!("{bad:?}"))),
                     format!(
                         "host \"{}\" runs a client OS, which cannot hold a {bad:?} key \
                          (KMS-HOST-3: only a server OS holds Server Group A/B/C keys)",
@@ -259,19 +258,19 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         let host_key = match &h.host_key {
             None => None,
             Some(k) => Some(index_of(&host_keys, k, |x| x.name.as_str()).ok_or_else(|| {
-                c.error(&anchors(&at(&format!("\"{k}\""))), format!("unknown host key \"{k}\""))
+                c.error(&strs(&at(&format!("\"{k}\""))), format!("unknown host key \"{k}\""))
             })?),
         };
         let mut publish_domains: Vec<DomainId> = own_domain.into_iter().collect();
         for d in &h.publish_domains {
-            let id = domain(&anchors(&at(&format!("\"{d}\""))), &Some(d.clone()))?
+            let id = domain(&strs(&at(&format!("\"{d}\""))), &Some(d.clone()))?
                 .expect("a named domain resolves to Some");
             if !publish_domains.contains(&id) {
                 publish_domains.push(id);
             }
         }
         let interval = |field: &str, d: Option<Duration>| -> Result<Option<Secs>> {
-            d.map(|d| c.interval(&anchors(&at(field)), field, d)).transpose()
+            d.map(|d| c.interval(&strs(&at(field)), field, d)).transpose()
         };
         hosts.push(HostModel {
             name: h.name.clone(),
@@ -280,7 +279,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             os: h.os,
             keys: h.keys.clone(),
             host_key,
-            port: c.port(&anchors(&at("port:")), h.port)?,
+            port: c.port(&strs(&at("port:")), h.port)?,
             publish: h.publish,
             publish_domains,
             priority: h.priority,
@@ -367,13 +366,12 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     for f in &s.fleets {
         let q = format!("\"{}\"", f.name);
         let at = |field: String| -> [String; 3] { ["fleets".into(), q.clone(), field] };
-        let anchors = |v: &[String; 3]| -> [&str; 3] { [&v[0], &v[1], &v[2]] };
-        let site_id = site(&anchors(&at(format!("\"{}\"", f.site))), &f.site)?;
-        let domain_id = domain(&anchors(&at("domain:".into())), &f.domain)?;
+        let site_id = site(&strs(&at(format!("\"{}\"", f.site))), &f.site)?;
+        let domain_id = domain(&strs(&at("domain:".into())), &f.domain)?;
         machines = machines.saturating_add(f.count);
         if f.count > MAX_MACHINES {
             return Err(c.error(
-                &anchors(&at("count:".into())),
+                &strs(&at("count:".into())),
                 format!(
                     "fleet \"{}\" has {} machines, over the limit of {MAX_MACHINES} per scenario",
                     f.name, f.count
@@ -382,7 +380,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         }
         let product = index_of(&products, &f.product, |p| p.name.as_str()).ok_or_else(|| {
             c.error(
-                &anchors(&at(format!("\"{}\"", f.product))),
+                &strs(&at(format!("\"{}\"", f.product))),
                 format!("unknown product \"{}\"", f.product),
             )
         })?;
@@ -390,27 +388,27 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             Activation::Kms { discovery } => match discovery {
                 schema::Discovery::Dns => DiscoveryModel::Dns,
                 schema::Discovery::Static(h) => {
-                    DiscoveryModel::Static(host(&anchors(&at(format!("\"{h}\""))), h)?)
+                    DiscoveryModel::Static(host(&strs(&at(format!("\"{h}\""))), h)?)
                 }
             },
             Activation::Mak { key, .. } => {
                 if index_of(&s.mak_keys, key, |k| k.name.as_str()).is_none() {
                     return Err(c.error(
-                        &anchors(&at(format!("\"{key}\""))),
+                        &strs(&at(format!("\"{key}\""))),
                         format!("unknown MAK key \"{key}\""),
                     ));
                 }
-                return Err(c.unsupported(&anchors(&at("Mak".into())), "MAK activation (Mak)"));
+                return Err(c.unsupported(&strs(&at("Mak".into())), "MAK activation (Mak)"));
             }
             Activation::Adba { .. } => {
                 return Err(c.unsupported(
-                    &anchors(&at("Adba".into())),
+                    &strs(&at("Adba".into())),
                     "Active-Directory-based activation (Adba)",
                 ));
             }
             Activation::Ksc { .. } => {
                 return Err(c.unsupported(
-                    &anchors(&at("Ksc".into())),
+                    &strs(&at("Ksc".into())),
                     "Kaspersky Security Center activation (Ksc)",
                 ));
             }
@@ -418,24 +416,24 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         let arrival = match f.arrival {
             Arrival::AllAtStart => ArrivalModel::AllAtStart,
             Arrival::Ramp { start, over } => ArrivalModel::Ramp {
-                start: c.not_negative(&anchors(&at("Ramp".into())), "Ramp start", start)?,
-                over: c.positive(&anchors(&at("Ramp".into())), "Ramp over", over)?,
+                start: c.not_negative(&strs(&at("Ramp".into())), "Ramp start", start)?,
+                over: c.positive(&strs(&at("Ramp".into())), "Ramp over", over)?,
             },
-            Arrival::At(t) => ArrivalModel::At(c.not_negative(&anchors(&at("At(".into())), "At", t)?),
+            Arrival::At(t) => ArrivalModel::At(c.not_negative(&strs(&at("At(".into())), "At", t)?),
         };
         if !matches!(f.online, Online::Always) {
             return Err(c.unsupported(
-                &anchors(&at("online:".into())),
+                &strs(&at("online:".into())),
                 "an online schedule other than Always (NET-2 offline periods)",
             ));
         }
         let initial = match f.initial {
             Initial::Fresh => InitialModel::Fresh,
             Initial::Activated { age_up_to } => {
-                let age = c.not_negative(&anchors(&at("age_up_to".into())), "age_up_to", age_up_to)?;
+                let age = c.not_negative(&strs(&at("age_up_to".into())), "age_up_to", age_up_to)?;
                 if age >= base_policy.validity {
                     return Err(c.error(
-                        &anchors(&at("age_up_to".into())),
+                        &strs(&at("age_up_to".into())),
                         format!(
                             "age_up_to \"{age_up_to}\" reaches past the validity period \
                              ({}): such machines would not be licensed",
@@ -446,7 +444,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 InitialModel::Activated { age_up_to: age }
             }
         };
-        not_internet(&c, site_id, &anchors(&at(format!("\"{}\"", f.site))))?;
+        not_internet(&c, site_id, &strs(&at(format!("\"{}\"", f.site))))?;
         fleets.push(FleetModel {
             name: f.name.clone(),
             site: site_id,
@@ -584,9 +582,9 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     let mut expect = Vec::new();
     for (i, e) in s.expect.iter().enumerate() {
         let anchors_for = |name: &str| vec!["expect".to_owned(), format!("\"{name}\"")];
-        let at_of = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>();
         let when = |name: &str, from: Option<Duration>, at: Option<Duration>| -> Result<When> {
-            let a = at_of(&anchors_for(name));
+            let owned = anchors_for(name);
+            let a = strs(&owned);
             match (from, at) {
                 (Some(f), None) => Ok(When::From(c.not_negative(&a, "from", f)?)),
                 (None, Some(t)) => {
@@ -606,7 +604,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             );
             if ksc {
                 return Err(c.error(
-                    &at_of(&anchors_for(name)),
+                    &strs(&anchors_for(name)),
                     format!("state {state:?} belongs to Kaspersky fleets; fleet \"{name}\" is a Windows fleet"),
                 ));
             }
@@ -614,7 +612,8 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         };
         let kind = match e {
             schema::Expect::LicensedShare { fleet: f, at_least, from, at } => {
-                let a = at_of(&anchors_for(f));
+                let owned = anchors_for(f);
+                let a = strs(&owned);
                 if !(0.0..=1.0).contains(at_least) {
                     return Err(c.error(&a, format!("at_least {at_least} is not a share between 0 and 1")));
                 }
@@ -625,17 +624,17 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 }
             }
             schema::Expect::NoneIn { fleet: f, state } => {
-                let id = fleet(&at_of(&anchors_for(f)), f)?;
+                let id = fleet(&strs(&anchors_for(f)), f)?;
                 fleet_state(f, *state)?;
                 ExpectKind::NoneIn { fleet: id, state: *state }
             }
             schema::Expect::ThresholdReached { host: h, pool, by } => ExpectKind::ThresholdReached {
-                host: host(&at_of(&anchors_for(h)), h)?,
+                host: host(&strs(&anchors_for(h)), h)?,
                 pool: *pool,
-                by: c.not_negative(&at_of(&anchors_for(h)), "by", *by)?,
+                by: c.not_negative(&strs(&anchors_for(h)), "by", *by)?,
             },
             schema::Expect::AtMost { fleet: f, state, count, from, at } => {
-                let id = fleet(&at_of(&anchors_for(f)), f)?;
+                let id = fleet(&strs(&anchors_for(f)), f)?;
                 fleet_state(f, *state)?;
                 ExpectKind::AtMost {
                     fleet: id,
@@ -740,4 +739,9 @@ fn describe_expect(e: &schema::Expect) -> String {
             describe_when(from, at)
         ),
     }
+}
+
+/// Borrow a list of owned anchor strings as the `&[&str]` the locator wants.
+fn strs<S: AsRef<str>>(v: &[S]) -> Vec<&str> {
+    v.iter().map(AsRef::as_ref).collect()
 }

@@ -59,12 +59,20 @@ impl Code {
         match self {
             Code::Activated => "count reached the threshold: first activation",
             Code::Renewed => "a licensed machine renewed its activation",
-            Code::CountTooLow => "the KMS host answered, but its count is below the product's threshold",
-            Code::NoHost => "no KMS host could be contacted (no SRV record, DNS unreachable, every host failed)",
+            Code::CountTooLow => {
+                "the KMS host answered, but its count is below the product's threshold"
+            }
+            Code::NoHost => {
+                "no KMS host could be contacted (no SRV record, DNS unreachable, every host failed)"
+            }
             Code::ProductRefused => "the KMS host's key does not cover this product (key group)",
-            Code::HostNotActivated => "the KMS host is not activated (host key missing or its limits exhausted)",
+            Code::HostNotActivated => {
+                "the KMS host is not activated (host key missing or its limits exhausted)"
+            }
             Code::ClockSkew => "the client's clock is more than 4 hours off the KMS host's",
-            Code::Notification => "grace ended without activation: the machine entered notification mode",
+            Code::Notification => {
+                "grace ended without activation: the machine entered notification mode"
+            }
             Code::HardwareChange => "a major hardware change put the machine out of tolerance",
         }
     }

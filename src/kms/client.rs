@@ -1,0 +1,270 @@
+//! The KMS client's licence state machine (KMS-CLI-1…9).
+//!
+//! A machine is in one of four licence states; a deadline ends each timed one. The functions
+//! here are pure: they take the current licence and what happened, and return the new licence
+//! and when the machine should next try. `world.rs` only stores the results and schedules.
+
+use crate::code::Code;
+use crate::engine::{NEVER, SimTime};
+
+/// The licence states of a KMS, MAK or ADBA machine (scenario-format.md, "States").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum LicenceState {
+    /// Initial grace: freshly installed, not yet activated (KMS-CLI-5).
+    Grace = 0,
+    Licensed = 1,
+    /// Out-of-tolerance grace: validity lapsed or hardware changed (KMS-CLI-6, 9).
+    OotGrace = 2,
+    /// Grace ended without activation: reminders at every logon (0xC004F009).
+    Notification = 3,
+}
+
+impl LicenceState {
+    pub const ALL: [LicenceState; 4] = [
+        LicenceState::Grace,
+        LicenceState::Licensed,
+        LicenceState::OotGrace,
+        LicenceState::Notification,
+    ];
+
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LicenceState::Grace => "grace",
+            LicenceState::Licensed => "licensed",
+            LicenceState::OotGrace => "oot_grace",
+            LicenceState::Notification => "notification",
+        }
+    }
+}
+
+/// A machine's licence: its state and when that state ends on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Licence {
+    pub state: LicenceState,
+    /// End of the grace, validity or out-of-tolerance period; `NEVER` in notification.
+    pub deadline: SimTime,
+}
+
+/// The timers that apply to one machine at one moment: the policy's, overridden by the
+/// intervals its last host pushed (KMS-HOST-7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timers {
+    pub activation_interval: SimTime,
+    pub renewal_interval: SimTime,
+    pub validity: SimTime,
+    pub oot_grace: SimTime,
+}
+
+/// What a finished attempt did to the licence, and when to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterAttempt {
+    pub licence: Licence,
+    pub next_attempt: SimTime,
+    /// The outcome to record: `Activated`/`Renewed` on success, else the failure code.
+    pub outcome: Code,
+}
+
+impl Licence {
+    /// A fresh install: initial grace of `grace` seconds from `now` (KMS-CLI-5).
+    pub fn fresh(now: SimTime, grace: SimTime) -> Self {
+        Licence {
+            state: LicenceState::Grace,
+            deadline: now.saturating_add(grace),
+        }
+    }
+
+    /// Licensed until `deadline`.
+    pub fn licensed_until(deadline: SimTime) -> Self {
+        Licence {
+            state: LicenceState::Licensed,
+            deadline,
+        }
+    }
+
+    /// KMS-CLI-1, KMS-CLI-8: a reply with `count` activates the client if it reaches the
+    /// product's threshold.
+    pub fn count_activates(count: u32, threshold: u32) -> bool {
+        count >= threshold
+    }
+
+    /// The result of an attempt at `now`. `failure` is None when a host replied with a count
+    /// at or over the threshold, else the code the attempt failed with.
+    ///
+    /// - Success (KMS-CLI-3, 4): licensed for `validity` from now, next try after the renewal
+    ///   interval; from notification or any grace the machine becomes licensed at once
+    ///   (KMS-CLI-5).
+    /// - Failure (KMS-CLI-2, 3, 6): the state does not change — a licensed machine whose
+    ///   renewal fails stays licensed until its validity ends — and it retries after the
+    ///   activation interval.
+    pub fn after_attempt(
+        self,
+        now: SimTime,
+        failure: Option<Code>,
+        timers: &Timers,
+    ) -> AfterAttempt {
+        match failure {
+            None => AfterAttempt {
+                outcome: if self.state == LicenceState::Licensed {
+                    Code::Renewed
+                } else {
+                    Code::Activated
+                },
+                licence: Licence::licensed_until(now.saturating_add(timers.validity)),
+                next_attempt: now.saturating_add(timers.renewal_interval),
+            },
+            Some(code) => AfterAttempt {
+                outcome: code,
+                licence: self,
+                next_attempt: now.saturating_add(timers.activation_interval),
+            },
+        }
+    }
+
+    /// The deadline passed. Validity lapsed → out-of-tolerance grace (KMS-CLI-4, 6); any grace
+    /// ended → notification mode (KMS-CLI-5). Returns the new licence and whether the
+    /// machine just entered notification (0xC004F009).
+    pub fn at_deadline(self, timers: &Timers) -> (Licence, bool) {
+        match self.state {
+            LicenceState::Licensed => (
+                Licence {
+                    state: LicenceState::OotGrace,
+                    deadline: self.deadline.saturating_add(timers.oot_grace),
+                },
+                false,
+            ),
+            LicenceState::Grace | LicenceState::OotGrace => (
+                Licence {
+                    state: LicenceState::Notification,
+                    deadline: NEVER,
+                },
+                true,
+            ),
+            LicenceState::Notification => (self, false),
+        }
+    }
+
+    /// KMS-CLI-9: a major hardware change puts a licensed machine out of tolerance
+    /// (0xC004F00F) until it reactivates. A machine that is not licensed has nothing to lose
+    /// and keeps its state. Returns whether the change took the licence away.
+    pub fn hardware_change(self, now: SimTime, timers: &Timers) -> (Licence, bool) {
+        if self.state == LicenceState::Licensed {
+            (
+                Licence {
+                    state: LicenceState::OotGrace,
+                    deadline: now.saturating_add(timers.oot_grace),
+                },
+                true,
+            )
+        } else {
+            (self, false)
+        }
+    }
+}
+
+/// Rearms allowed on Windows 7 / Server 2008 R2 class systems (KMS-CLI-7).
+pub const MAX_REARMS: u8 = 3;
+
+/// KMS-CLI-7: a rearm restarts the grace period (and the caller gives the machine a new
+/// CMID). With no rearm left it fails and nothing changes: returns None.
+pub fn rearm(rearms_left: u8, now: SimTime, grace: SimTime) -> Option<(Licence, u8)> {
+    rearms_left
+        .checked_sub(1)
+        .map(|left| (Licence::fresh(now, grace), left))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: SimTime = 3_600;
+    const D: SimTime = 86_400;
+    const TIMERS: Timers = Timers {
+        activation_interval: 2 * H,
+        renewal_interval: 7 * D,
+        validity: 180 * D,
+        oot_grace: 30 * D,
+    };
+
+    #[test]
+    fn kms_cli_1_thresholds_are_reached_at_the_count_not_before() {
+        assert!(!Licence::count_activates(24, 25));
+        assert!(Licence::count_activates(25, 25));
+        assert!(Licence::count_activates(5, 5));
+        assert!(!Licence::count_activates(4, 5));
+    }
+
+    #[test]
+    fn kms_cli_2_an_unactivated_client_retries_every_activation_interval() {
+        let l = Licence::fresh(0, 30 * D);
+        let a = l.after_attempt(10, Some(Code::CountTooLow), &TIMERS);
+        assert_eq!(a.next_attempt, 10 + 2 * H);
+        assert_eq!(a.licence, l);
+        assert_eq!(a.outcome, Code::CountTooLow);
+    }
+
+    #[test]
+    fn kms_cli_3_4_success_restarts_validity_and_renewal_timer() {
+        let l = Licence::fresh(0, 30 * D);
+        let a = l.after_attempt(100, None, &TIMERS);
+        assert_eq!(a.outcome, Code::Activated);
+        assert_eq!(a.licence, Licence::licensed_until(100 + 180 * D));
+        assert_eq!(a.next_attempt, 100 + 7 * D);
+        let b = a.licence.after_attempt(7 * D + 100, None, &TIMERS);
+        assert_eq!(b.outcome, Code::Renewed);
+        assert_eq!(b.licence.deadline, 187 * D + 100);
+    }
+
+    #[test]
+    fn kms_cli_3_6_a_failed_renewal_keeps_the_licence_and_retries_at_the_activation_interval() {
+        let l = Licence::licensed_until(180 * D);
+        let a = l.after_attempt(7 * D, Some(Code::NoHost), &TIMERS);
+        assert_eq!(a.licence, l);
+        assert_eq!(a.next_attempt, 7 * D + 2 * H);
+    }
+
+    #[test]
+    fn kms_cli_4_6_validity_lapses_into_oot_grace_then_notification() {
+        let l = Licence::licensed_until(180 * D);
+        let (oot, notified) = l.at_deadline(&TIMERS);
+        assert_eq!(oot.state, LicenceState::OotGrace);
+        assert_eq!(oot.deadline, 210 * D);
+        assert!(!notified);
+        let (n, notified) = oot.at_deadline(&TIMERS);
+        assert_eq!(n.state, LicenceState::Notification);
+        assert_eq!(n.deadline, NEVER);
+        assert!(notified);
+    }
+
+    #[test]
+    fn kms_cli_5_grace_ends_in_notification_and_a_success_still_activates() {
+        let (n, notified) = Licence::fresh(0, 30 * D).at_deadline(&TIMERS);
+        assert!(notified);
+        assert_eq!(n.state, LicenceState::Notification);
+        let a = n.after_attempt(31 * D, None, &TIMERS);
+        assert_eq!(a.outcome, Code::Activated);
+        assert_eq!(a.licence.state, LicenceState::Licensed);
+    }
+
+    #[test]
+    fn kms_cli_7_rearm_restarts_grace_at_most_three_times() {
+        let mut left = MAX_REARMS;
+        for _ in 0..3 {
+            let (l, rest) = rearm(left, 5 * D, 30 * D).expect("a rearm is left");
+            assert_eq!(l, Licence::fresh(5 * D, 30 * D));
+            left = rest;
+        }
+        assert_eq!(rearm(left, 5 * D, 30 * D), None);
+    }
+
+    #[test]
+    fn kms_cli_9_hardware_change_puts_a_licensed_machine_out_of_tolerance() {
+        let (l, lost) = Licence::licensed_until(100 * D).hardware_change(10 * D, &TIMERS);
+        assert!(lost);
+        assert_eq!(l.state, LicenceState::OotGrace);
+        assert_eq!(l.deadline, 40 * D);
+        let grace = Licence::fresh(0, 30 * D);
+        assert_eq!(grace.hardware_change(10 * D, &TIMERS), (grace, false));
+    }
+}

@@ -1,0 +1,222 @@
+//! How a client finds a KMS host: the SRV records of its DNS domain (DNS-1, DNS-3), the
+//! RFC 2782 choice among them (DNS-5), failover within one attempt (DNS-6), the cached host
+//! (DNS-7) and hosts set by hand (DNS-8).
+
+use crate::scenario::model::{DomainId, HostId, Model, SrvTarget, SrvUpdate};
+
+/// One `_vlmcs._tcp` SRV record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SrvRecord {
+    pub target: Target,
+    pub port: u16,
+    pub priority: u16,
+    pub weight: u16,
+}
+
+/// Where a record points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Host(HostId),
+    /// A name that is no host of the scenario (a stale record, DNS-4): nothing answers there.
+    Stale,
+}
+
+/// The SRV records of every domain, indexed by `DomainId`.
+#[derive(Debug, Clone, Default)]
+pub struct Zones {
+    records: Vec<Vec<SrvRecord>>,
+}
+
+impl Zones {
+    /// The zones as they stand at t = 0 (scenario-format.md: what exists at t = 0 is
+    /// settled). DNS-1: every publishing host registers itself in its own domain and in its
+    /// publish list (DNS-2). DNS-3: with `CreatorOnly` permissions only the first host (in
+    /// file order) that publishes in a domain owns the record; the others fail to publish
+    /// (event 12293). Records created by hand (`manual_srv`) are added after them.
+    pub fn at_start(model: &Model) -> Zones {
+        let mut records = vec![Vec::new(); model.domains.len()];
+        for (h, host) in model.hosts.iter().enumerate() {
+            if !host.publish {
+                continue;
+            }
+            for &d in &host.publish_domains {
+                let zone: &mut Vec<SrvRecord> = &mut records[usize::from(d)];
+                let creator_only =
+                    model.domains[usize::from(d)].srv_update == SrvUpdate::CreatorOnly;
+                let published_by_host = zone.iter().any(|r| matches!(r.target, Target::Host(_)));
+                if creator_only && published_by_host {
+                    continue; // DNS-3: event 12293, the record belongs to its creator
+                }
+                zone.push(SrvRecord {
+                    target: Target::Host(h as HostId),
+                    port: host.port,
+                    priority: host.priority,
+                    weight: host.weight,
+                });
+            }
+        }
+        for srv in &model.manual_srv {
+            records[usize::from(srv.domain)].push(SrvRecord {
+                target: match srv.target {
+                    SrvTarget::Host(h) => Target::Host(h),
+                    SrvTarget::Unknown(_) => Target::Stale,
+                },
+                port: srv.port,
+                priority: srv.priority,
+                weight: srv.weight,
+            });
+        }
+        Zones { records }
+    }
+
+    /// The records a client of `domain` sees.
+    pub fn records(&self, domain: DomainId) -> &[SrvRecord] {
+        self.records
+            .get(usize::from(domain))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Picks the next record to try among `untried` (indices into `records`) and removes it from
+/// `untried`. `below(n)` must return a uniform draw in `0..n`.
+///
+/// DNS-5: clients that honour priority and weight follow RFC 2782: only the lowest priority
+/// value among the untried records is eligible; within it, a record is chosen with
+/// probability proportional to its weight (zero-weight records are placed first and are
+/// chosen only when the uniform draw in `0..=sum` is 0; all-zero weights give a uniform
+/// choice). Older clients pick uniformly among all untried records.
+///
+/// DNS-6: the caller calls this again after a failure, so the list shrinks by one each time
+/// until it is exhausted.
+pub fn pick(
+    records: &[SrvRecord],
+    untried: &mut Vec<u16>,
+    honour_priority: bool,
+    mut below: impl FnMut(u64) -> u64,
+) -> Option<SrvRecord> {
+    if untried.is_empty() {
+        return None;
+    }
+    let position = if !honour_priority {
+        below(untried.len() as u64) as usize
+    } else {
+        let record = |i: &u16| records[usize::from(*i)];
+        let best = untried.iter().map(|i| record(i).priority).min()?;
+        let eligible = || {
+            untried
+                .iter()
+                .enumerate()
+                .filter(move |(_, i)| record(i).priority == best)
+        };
+        let sum: u64 = eligible().map(|(_, i)| u64::from(record(i).weight)).sum();
+        if sum == 0 {
+            let n = eligible().count() as u64;
+            let k = below(n) as usize;
+            eligible().nth(k).map(|(pos, _)| pos)?
+        } else {
+            // RFC 2782 order: zero-weight records first, then the others in list order.
+            let r = below(sum + 1);
+            let zero_first = eligible()
+                .filter(|(_, i)| record(i).weight == 0)
+                .chain(eligible().filter(|(_, i)| record(i).weight != 0));
+            let mut running = 0u64;
+            let mut chosen = None;
+            for (pos, i) in zero_first {
+                running += u64::from(record(i).weight);
+                if running >= r {
+                    chosen = Some(pos);
+                    break;
+                }
+            }
+            chosen?
+        }
+    };
+    let index = untried.remove(position);
+    Some(records[usize::from(index)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(h: HostId, priority: u16, weight: u16) -> SrvRecord {
+        SrvRecord {
+            target: Target::Host(h),
+            port: 1688,
+            priority,
+            weight,
+        }
+    }
+
+    /// A deterministic uniform source for tests (SplitMix-style counter).
+    fn draws(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut streams = crate::engine::Streams::new(seed);
+        let mut counter = 0;
+        move |n| {
+            counter += 1;
+            streams.below(7, counter, n)
+        }
+    }
+
+    fn all(n: usize) -> Vec<u16> {
+        (0..n as u16).collect()
+    }
+
+    #[test]
+    fn dns_5_lowest_priority_wins() {
+        let records = [rec(0, 10, 0), rec(1, 0, 0), rec(2, 5, 100)];
+        let mut below = draws(1);
+        for _ in 0..50 {
+            let got = pick(&records, &mut all(3), true, &mut below).unwrap();
+            assert_eq!(got.target, Target::Host(1));
+        }
+    }
+
+    #[test]
+    fn dns_5_weights_share_the_choice_in_proportion() {
+        let records = [rec(0, 0, 30), rec(1, 0, 10)];
+        let mut below = draws(2);
+        let mut first = 0;
+        for _ in 0..4000 {
+            if pick(&records, &mut all(2), true, &mut below)
+                .unwrap()
+                .target
+                == Target::Host(0)
+            {
+                first += 1;
+            }
+        }
+        // Expected 3000 (r in 0..=40: 31 of 41 draws pick the first record: 3024).
+        assert!((2900..3150).contains(&first), "{first}");
+    }
+
+    #[test]
+    fn dns_5_old_clients_ignore_priority() {
+        let records = [rec(0, 0, 0), rec(1, 10, 0)];
+        let mut below = draws(3);
+        let low = (0..2000)
+            .filter(|_| {
+                pick(&records, &mut all(2), false, &mut below)
+                    .unwrap()
+                    .target
+                    == Target::Host(1)
+            })
+            .count();
+        assert!((900..1100).contains(&low), "{low}");
+    }
+
+    #[test]
+    fn dns_6_failover_tries_every_record_once_then_gives_up() {
+        let records = [rec(0, 0, 0), rec(1, 1, 0), rec(2, 0, 5)];
+        let mut untried = all(3);
+        let mut below = draws(4);
+        let mut seen = Vec::new();
+        while let Some(r) = pick(&records, &mut untried, true, &mut below) {
+            seen.push(r.target);
+        }
+        assert_eq!(seen.len(), 3);
+        // The priority-1 record comes last.
+        assert_eq!(seen[2], Target::Host(1));
+        assert!(pick(&records, &mut untried, true, &mut below).is_none());
+    }
+}

@@ -138,6 +138,11 @@ impl KmsHost {
         }
     }
 
+    /// KMS-HOST-2 for this host's keys.
+    pub fn serves_group(&self, group: KeyGroup) -> bool {
+        covers(&self.keys, group)
+    }
+
     pub fn pool(&self, pool: Pool) -> &CmidTable {
         &self.pools[pool_index(pool)]
     }
@@ -206,7 +211,11 @@ mod tests {
     }
 
     fn ask(h: &mut KmsHost, cmid: Cmid, group: KeyGroup, threshold: u32, now: i64) -> Reply {
-        let pool = if group == KeyGroup::Office { Pool::Office } else { Pool::Windows };
+        let pool = if group == KeyGroup::Office {
+            Pool::Office
+        } else {
+            Pool::Windows
+        };
         h.request(cmid, group, pool, threshold, now, 0, RETENTION)
     }
 
@@ -258,8 +267,14 @@ mod tests {
         ask(&mut h, 1, KeyGroup::ClientVl, 25, 0);
         ask(&mut h, 2, KeyGroup::ClientVl, 25, 10 * DAY);
         // At day 30 exactly, CMID 1 (seen at 0) has not been seen within 30 days: gone.
-        assert_eq!(ask(&mut h, 3, KeyGroup::ClientVl, 25, 30 * DAY), Reply::Count(2));
-        assert_eq!(ask(&mut h, 4, KeyGroup::ClientVl, 25, 41 * DAY), Reply::Count(2));
+        assert_eq!(
+            ask(&mut h, 3, KeyGroup::ClientVl, 25, 30 * DAY),
+            Reply::Count(2)
+        );
+        assert_eq!(
+            ask(&mut h, 4, KeyGroup::ClientVl, 25, 41 * DAY),
+            Reply::Count(2)
+        );
     }
 
     #[test]
@@ -318,7 +333,10 @@ mod tests {
         assert!(covers(&[ServerC, Office], Office));
         assert!(!covers(&[Office], ClientVl));
         let mut h = host(&[ClientVl]);
-        assert_eq!(ask(&mut h, 1, ServerA, 5, 0), Reply::Refused(Code::ProductRefused));
+        assert_eq!(
+            ask(&mut h, 1, ServerA, 5, 0),
+            Reply::Refused(Code::ProductRefused)
+        );
         // A refused request is not a valid one: it does not enter the table (KMS-COUNT-1).
         assert_eq!(h.pool(Pool::Windows).count(), 0);
     }
@@ -334,7 +352,10 @@ mod tests {
     #[test]
     fn kms_host_1_10_unactivated_host_refuses() {
         let mut h = KmsHost::new(vec![KeyGroup::ServerC], false, 0);
-        assert_eq!(ask(&mut h, 1, KeyGroup::ClientVl, 25, 0), Reply::Refused(Code::HostNotActivated));
+        assert_eq!(
+            ask(&mut h, 1, KeyGroup::ClientVl, 25, 0),
+            Reply::Refused(Code::HostNotActivated)
+        );
     }
 
     #[test]
@@ -351,7 +372,9 @@ mod tests {
     #[test]
     fn kms_host_9_clock_skew_over_four_hours_is_refused() {
         let mut h = host(&[KeyGroup::ServerC]);
-        let r = |h: &mut KmsHost, skew| h.request(1, KeyGroup::ClientVl, Pool::Windows, 25, 0, skew, RETENTION);
+        let r = |h: &mut KmsHost, skew| {
+            h.request(1, KeyGroup::ClientVl, Pool::Windows, 25, 0, skew, RETENTION)
+        };
         assert_eq!(r(&mut h, 4 * 3600), Reply::Count(1));
         assert_eq!(r(&mut h, -5 * 3600), Reply::Refused(Code::ClockSkew));
     }

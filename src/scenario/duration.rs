@@ -122,7 +122,18 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_duration() {
-        for bad in ["", "-", "7", "7x", "1M", "1y", "d", "1.5d", "99999999999999999999d", "7d x"] {
+        for bad in [
+            "",
+            "-",
+            "7",
+            "7x",
+            "1M",
+            "1y",
+            "d",
+            "1.5d",
+            "99999999999999999999d",
+            "7d x",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -147,8 +147,20 @@ mod tests {
     fn anchors_are_found_in_order_outside_comments() {
         let text = "A(\n  // \"x\" in a comment\n  fleets: [F(name: \"x\", site: \"hq2\")],\n)";
         let loc = Locator::new(text);
-        assert_eq!(loc.find(&["fleets", "\"x\"", "\"hq2\""]), Position { line: 3, column: 31 });
-        assert_eq!(loc.find(&["\"x\""]), Position { line: 3, column: 20 });
+        assert_eq!(
+            loc.find(&["fleets", "\"x\"", "\"hq2\""]),
+            Position {
+                line: 3,
+                column: 31
+            }
+        );
+        assert_eq!(
+            loc.find(&["\"x\""]),
+            Position {
+                line: 3,
+                column: 20
+            }
+        );
         assert_eq!(loc.find(&["nowhere"]), Position { line: 1, column: 1 });
     }
 
@@ -156,6 +168,9 @@ mod tests {
     fn list_items_by_index() {
         let text = "S(\n timeline: [\n  Event(at: \"1d\"),\n  Event(at: \"2d\"),\n ],\n)";
         let loc = Locator::new(text);
-        assert_eq!(loc.find_item("timeline", "Event(", 1), Position { line: 4, column: 3 });
+        assert_eq!(
+            loc.find_item("timeline", "Event(", 1),
+            Position { line: 4, column: 3 }
+        );
     }
 }

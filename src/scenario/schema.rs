@@ -222,7 +222,9 @@ pub enum Discovery {
 pub enum MakMode {
     #[default]
     Independent,
-    Proxy { via: String },
+    Proxy {
+        via: String,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -287,7 +289,9 @@ pub enum Image {
 pub enum Initial {
     #[default]
     Fresh,
-    Activated { age_up_to: Duration },
+    Activated {
+        age_up_to: Duration,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -391,19 +395,49 @@ pub enum Action {
     HostUp(String),
     HostRestart(String),
     HostReinstall(String),
-    Block { between: (String, String), port: Port },
-    Allow { between: (String, String), port: Port },
-    LinkDown { between: (String, String) },
-    LinkUp { between: (String, String) },
-    Rearm { fleet: String },
-    Reimage { fleet: String, count: u64 },
-    HardwareChange { fleet: String, count: u64 },
+    Block {
+        between: (String, String),
+        port: Port,
+    },
+    Allow {
+        between: (String, String),
+        port: Port,
+    },
+    LinkDown {
+        between: (String, String),
+    },
+    LinkUp {
+        between: (String, String),
+    },
+    Rearm {
+        fleet: String,
+    },
+    Reimage {
+        fleet: String,
+        count: u64,
+    },
+    HardwareChange {
+        fleet: String,
+        count: u64,
+    },
     SetPolicy(Policy),
     PublishOff(String),
-    RemoveSrv { domain: String, target: String },
-    AddMachines { fleet: String, count: u64 },
-    RetireMachines { fleet: String, count: u64 },
-    RemoveLicenseKey { server: String, key: String },
+    RemoveSrv {
+        domain: String,
+        target: String,
+    },
+    AddMachines {
+        fleet: String,
+        count: u64,
+    },
+    RetireMachines {
+        fleet: String,
+        count: u64,
+    },
+    RemoveLicenseKey {
+        server: String,
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

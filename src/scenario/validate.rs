@@ -102,7 +102,10 @@ impl Checker<'_> {
 }
 
 fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u16> {
-    items.iter().position(|item| key(item) == name).map(|i| i as u16)
+    items
+        .iter()
+        .position(|item| key(item) == name)
+        .map(|i| i as u16)
 }
 
 fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
@@ -113,7 +116,20 @@ fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     }
     let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     (1..=12).contains(&m).then_some(())?;
     (1..=days[m as usize - 1]).contains(&d).then_some((y, m, d))
 }
@@ -135,7 +151,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     }
     let duration = c.positive(&["duration:"], "duration", s.duration)?;
     if duration > MAX_DURATION {
-        return Err(c.error(&["duration:"], "duration is longer than the limit of 20 years (7300d)"));
+        return Err(c.error(
+            &["duration:"],
+            "duration is longer than the limit of 20 years (7300d)",
+        ));
     }
     let sample_every = c.positive(&["sample_every:"], "sample_every", s.sample_every)?;
     if duration / sample_every > MAX_SAMPLES {
@@ -151,7 +170,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     let start = match &s.start {
         None => None,
         Some(text) => Some(parse_date(text).ok_or_else(|| {
-            c.error(&["start:"], format!("start {text:?} is not a date written YYYY-MM-DD"))
+            c.error(
+                &["start:"],
+                format!("start {text:?} is not a date written YYYY-MM-DD"),
+            )
         })?),
     };
 
@@ -192,7 +214,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     for d in &s.domains {
         let q = format!("\"{}\"", d.name);
         let a = ["domains", q.as_str()];
-        let dns_site = site(&[&a[..], &[format!("\"{}\"", d.dns_site).as_str()]].concat(), &d.dns_site)?;
+        let dns_site = site(
+            &[&a[..], &[format!("\"{}\"", d.dns_site).as_str()]].concat(),
+            &d.dns_site,
+        )?;
         for dc in &d.dc_sites {
             site(&["domains", &q, &format!("\"{dc}\"")], dc)?;
         }
@@ -235,7 +260,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         let site_id = site(&strs(&at(&format!("\"{}\"", h.site))), &h.site)?;
         let own_domain = domain(&strs(&at("domain:")), &h.domain)?;
         if h.keys.is_empty() {
-            return Err(c.error(&strs(&at("keys:")), format!("host \"{}\" has no keys", h.name)));
+            return Err(c.error(
+                &strs(&at("keys:")),
+                format!("host \"{}\" has no keys", h.name),
+            ));
         }
         // KMS-HOST-3: a client OS holds only a Client VL key (and an Office host key, which
         // installs on client Windows as well).
@@ -258,7 +286,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         let host_key = match &h.host_key {
             None => None,
             Some(k) => Some(index_of(&host_keys, k, |x| x.name.as_str()).ok_or_else(|| {
-                c.error(&strs(&at(&format!("\"{k}\""))), format!("unknown host key \"{k}\""))
+                c.error(
+                    &strs(&at(&format!("\"{k}\""))),
+                    format!("unknown host key \"{k}\""),
+                )
             })?),
         };
         let mut publish_domains: Vec<DomainId> = own_domain.into_iter().collect();
@@ -270,7 +301,8 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             }
         }
         let interval = |field: &str, d: Option<Duration>| -> Result<Option<Secs>> {
-            d.map(|d| c.interval(&strs(&at(field)), field, d)).transpose()
+            d.map(|d| c.interval(&strs(&at(field)), field, d))
+                .transpose()
         };
         hosts.push(HostModel {
             name: h.name.clone(),
@@ -341,7 +373,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             threshold: p.threshold,
             pool: p.pool,
             group: p.group,
-            grace: p.grace.map(|g| c.positive(&["products", &q, "grace"], "grace", g)).transpose()?,
+            grace: p
+                .grace
+                .map(|g| c.positive(&["products", &q, "grace"], "grace", g))
+                .transpose()?,
         };
         match products.iter_mut().find(|x| x.name == p.name) {
             Some(existing) => *existing = model,
@@ -419,7 +454,9 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 start: c.not_negative(&strs(&at("Ramp".into())), "Ramp start", start)?,
                 over: c.positive(&strs(&at("Ramp".into())), "Ramp over", over)?,
             },
-            Arrival::At(t) => ArrivalModel::At(c.not_negative(&strs(&at("At(".into())), "At", t)?),
+            Arrival::At(t) => {
+                ArrivalModel::At(c.not_negative(&strs(&at("At(".into())), "At", t)?)
+            }
         };
         if !matches!(f.online, Online::Always) {
             return Err(c.unsupported(
@@ -558,10 +595,14 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 return Err(here(unsupported_text("link changes (LinkDown, LinkUp)")));
             }
             A::PublishOff(_) | A::RemoveSrv { .. } => {
-                return Err(here(unsupported_text("DNS changes during the run (PublishOff, RemoveSrv)")));
+                return Err(here(unsupported_text(
+                    "DNS changes during the run (PublishOff, RemoveSrv)",
+                )));
             }
             A::RemoveLicenseKey { .. } => {
-                return Err(here(unsupported_text("Kaspersky key removal (RemoveLicenseKey)")));
+                return Err(here(unsupported_text(
+                    "Kaspersky key removal (RemoveLicenseKey)",
+                )));
             }
         };
         timeline.push(TimedAction {
@@ -590,7 +631,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 (None, Some(t)) => {
                     let t = c.not_negative(&a, "at", t)?;
                     if t > duration {
-                        return Err(c.error(&a, format!("expectation {} looks past the end of the run", i + 1)));
+                        return Err(c.error(
+                            &a,
+                            format!("expectation {} looks past the end of the run", i + 1),
+                        ));
                     }
                     Ok(When::At(t))
                 }
@@ -600,7 +644,10 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         let fleet_state = |name: &str, state: StateName| -> Result<()> {
             let ksc = matches!(
                 state,
-                StateName::NoKey | StateName::Active | StateName::ActiveWithReserve | StateName::Expired
+                StateName::NoKey
+                    | StateName::Active
+                    | StateName::ActiveWithReserve
+                    | StateName::Expired
             );
             if ksc {
                 return Err(c.error(
@@ -611,11 +658,19 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             Ok(())
         };
         let kind = match e {
-            schema::Expect::LicensedShare { fleet: f, at_least, from, at } => {
+            schema::Expect::LicensedShare {
+                fleet: f,
+                at_least,
+                from,
+                at,
+            } => {
                 let owned = anchors_for(f);
                 let a = strs(&owned);
                 if !(0.0..=1.0).contains(at_least) {
-                    return Err(c.error(&a, format!("at_least {at_least} is not a share between 0 and 1")));
+                    return Err(c.error(
+                        &a,
+                        format!("at_least {at_least} is not a share between 0 and 1"),
+                    ));
                 }
                 ExpectKind::LicensedShare {
                     fleet: fleet(&a, f)?,
@@ -626,14 +681,25 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             schema::Expect::NoneIn { fleet: f, state } => {
                 let id = fleet(&strs(&anchors_for(f)), f)?;
                 fleet_state(f, *state)?;
-                ExpectKind::NoneIn { fleet: id, state: *state }
+                ExpectKind::NoneIn {
+                    fleet: id,
+                    state: *state,
+                }
             }
-            schema::Expect::ThresholdReached { host: h, pool, by } => ExpectKind::ThresholdReached {
-                host: host(&strs(&anchors_for(h)), h)?,
-                pool: *pool,
-                by: c.not_negative(&strs(&anchors_for(h)), "by", *by)?,
-            },
-            schema::Expect::AtMost { fleet: f, state, count, from, at } => {
+            schema::Expect::ThresholdReached { host: h, pool, by } => {
+                ExpectKind::ThresholdReached {
+                    host: host(&strs(&anchors_for(h)), h)?,
+                    pool: *pool,
+                    by: c.not_negative(&strs(&anchors_for(h)), "by", *by)?,
+                }
+            }
+            schema::Expect::AtMost {
+                fleet: f,
+                state,
+                count,
+                from,
+                at,
+            } => {
                 let id = fleet(&strs(&anchors_for(f)), f)?;
                 fleet_state(f, *state)?;
                 ExpectKind::AtMost {
@@ -724,7 +790,12 @@ fn describe_when(from: &Option<Duration>, at: &Option<Duration>) -> String {
 /// The expectation in the scenario language, as it appears in reports.
 fn describe_expect(e: &schema::Expect) -> String {
     match e {
-        schema::Expect::LicensedShare { fleet, at_least, from, at } => format!(
+        schema::Expect::LicensedShare {
+            fleet,
+            at_least,
+            from,
+            at,
+        } => format!(
             "LicensedShare(fleet: \"{fleet}\", at_least: {at_least}{})",
             describe_when(from, at)
         ),
@@ -734,7 +805,13 @@ fn describe_expect(e: &schema::Expect) -> String {
         schema::Expect::ThresholdReached { host, pool, by } => {
             format!("ThresholdReached(host: \"{host}\", pool: {pool:?}, by: \"{by}\")")
         }
-        schema::Expect::AtMost { fleet, state, count, from, at } => format!(
+        schema::Expect::AtMost {
+            fleet,
+            state,
+            count,
+            from,
+            at,
+        } => format!(
             "AtMost(fleet: \"{fleet}\", state: {state:?}, count: {count}{})",
             describe_when(from, at)
         ),

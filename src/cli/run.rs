@@ -1,0 +1,36 @@
+//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet]`
+
+use super::{Exit, RunArgs};
+use crate::{report, scenario};
+
+pub fn run(args: &RunArgs) -> Exit {
+    let model = match scenario::load(&args.file) {
+        Ok(model) => model,
+        Err(e) => return Exit::Error(e),
+    };
+    let seed = args.seed.unwrap_or(model.seed);
+    let outcome = crate::run(&model, seed);
+    // Files first: if they cannot be written, nothing is printed as if the run succeeded.
+    if let Some(dir) = &args.out
+        && let Err(e) = report::write_run(dir, &model, seed, &outcome)
+    {
+        return Exit::Error(e);
+    }
+    if args.json {
+        let json = serde_json::to_string_pretty(&report::summary(&model, seed, &outcome))
+            .expect("a JSON value always serialises");
+        println!("{json}");
+    } else if !args.quiet {
+        print!("{}", report::text(&model, seed, &outcome));
+    }
+    if outcome.all_held() {
+        Exit::Success
+    } else {
+        if args.json || args.quiet {
+            for e in outcome.expectations.iter().filter(|e| !e.held) {
+                eprintln!("expectation failed: {}: {}", e.expect, e.detail);
+            }
+        }
+        Exit::ExpectationFailed
+    }
+}

@@ -1,0 +1,182 @@
+//! One KMS activation attempt (scenario-format.md, "A KMS attempt is one exchange"):
+//! discovery → connect → register CMID → count → activate if count ≥ threshold.
+
+use super::{MachineId, NO_HOST, World};
+use crate::code::Code;
+use crate::engine::SimTime;
+use crate::kms::discovery::{self, Target};
+use crate::kms::host::Reply;
+use crate::scenario::model::{DiscoveryModel, HostId};
+
+/// What one host did with one request.
+enum Answer {
+    /// Down or unreachable: the client moves on (DNS-6).
+    Unreachable,
+    /// It answered but refused; the client moves on to the next record.
+    Refused(Code),
+    /// It answered with a count: the attempt ends here, whatever the count (DNS-7).
+    Count(u32),
+}
+
+impl World<'_> {
+    pub(super) fn attempt(&mut self, m: MachineId, now: SimTime) {
+        let failure = self.exchange(m, now);
+        let timers = self.timers(m);
+        let after = self.machines.licence[m as usize].after_attempt(now, failure, &timers);
+        self.obs.outcome(after.outcome);
+        self.set_licence(m, after.licence, now);
+        self.schedule_attempt(m, after.next_attempt);
+    }
+
+    /// Finds a host and asks it. Returns None if a host replied with a count that meets the
+    /// threshold (KMS-CLI-8), else the failure code: 0xC004F038 if the count was too low,
+    /// the most specific refusal if hosts answered but refused (0xC004F042 first), otherwise
+    /// 0xC004F074.
+    fn exchange(&mut self, m: MachineId, now: SimTime) -> Option<Code> {
+        let model = self.model;
+        let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let threshold = model.products[usize::from(fleet.product)].threshold;
+        let verdict = |count: u32| (count < threshold).then_some(Code::CountTooLow);
+        let mut refusal: Option<Code> = None;
+        let mut note = |code: Code| {
+            if refusal.is_none_or(|r| code.refusal_rank() > r.refusal_rank()) {
+                refusal = Some(code);
+            }
+        };
+        match fleet.discovery {
+            // DNS-8: a host set by hand is the only one the client asks.
+            DiscoveryModel::Static(h) => match self.ask(m, h, now) {
+                Answer::Count(c) => return verdict(c),
+                Answer::Refused(code) => note(code),
+                Answer::Unreachable => {}
+            },
+            DiscoveryModel::Dns => {
+                // DNS-7: the cached host is asked first; if it does not answer, the client
+                // goes back to DNS within the same attempt.
+                let cached = if fleet.host_caching {
+                    self.machines.last_host[m as usize]
+                } else {
+                    NO_HOST
+                };
+                if cached != NO_HOST {
+                    match self.ask(m, cached, now) {
+                        Answer::Count(c) => return verdict(c),
+                        Answer::Refused(code) => note(code),
+                        Answer::Unreachable => {}
+                    }
+                }
+                if let Some(domain) = fleet.domain {
+                    let mut untried = std::mem::take(&mut self.untried);
+                    untried.clear();
+                    let records = self.zones.records(domain);
+                    untried.extend(
+                        (0..records.len() as u16)
+                            .filter(|&i| records[usize::from(i)].target != Target::Host(cached)),
+                    );
+                    let stream = self.machines.stream(m);
+                    let mut result = None;
+                    loop {
+                        let (machines, streams) = (&mut self.machines, &mut self.streams);
+                        let picked = discovery::pick(
+                            self.zones.records(domain),
+                            &mut untried,
+                            fleet.honour_priority,
+                            |n| streams.below(stream, machines.next_draw(m), n),
+                        );
+                        let Some(record) = picked else { break };
+                        let Target::Host(h) = record.target else {
+                            continue;
+                        };
+                        if record.port != model.hosts[usize::from(h)].port {
+                            // A record with the wrong port reaches nothing (KMS-HOST-6).
+                            self.obs
+                                .host_failure(h, model.products[usize::from(fleet.product)].pool);
+                            continue;
+                        }
+                        match self.ask(m, h, now) {
+                            Answer::Count(c) => {
+                                result = Some(verdict(c));
+                                break;
+                            }
+                            Answer::Refused(code) => note(code),
+                            Answer::Unreachable => {}
+                        }
+                    }
+                    self.untried = untried;
+                    if let Some(verdict) = result {
+                        return verdict;
+                    }
+                }
+            }
+        }
+        Some(refusal.unwrap_or(Code::NoHost))
+    }
+
+    /// Sends machine `m`'s request to host `h`.
+    fn ask(&mut self, m: MachineId, h: HostId, now: SimTime) -> Answer {
+        let model = self.model;
+        let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let product = &model.products[usize::from(fleet.product)];
+        let host = &mut self.hosts[usize::from(h)];
+        if !host.up {
+            self.obs.host_failure(h, product.pool);
+            return Answer::Unreachable;
+        }
+        let reply = host.request(
+            self.machines.cmid[m as usize],
+            product.group,
+            product.pool,
+            product.threshold,
+            now as i64,
+            fleet.clock_skew,
+            self.policy.cmid_retention,
+        );
+        self.obs.host_request(h, product.pool, now);
+        match reply {
+            Reply::Count(count) => {
+                self.obs
+                    .host_count(h, product.pool, count, count >= product.threshold, now);
+                self.machines.last_host[m as usize] = h;
+                Answer::Count(count)
+            }
+            Reply::Refused(code) => Answer::Refused(code),
+        }
+    }
+
+    /// The host that discovery would pick for machine `m` now without contacting anyone: the
+    /// static host, or the first record (RFC 2782 order) whose host is up, activated and
+    /// covers the product. Used to place the CMIDs of machines that start activated.
+    pub(super) fn pick_host_at_start(&mut self, m: MachineId) -> Option<HostId> {
+        let model = self.model;
+        let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let group = model.products[usize::from(fleet.product)].group;
+        let serves = |world: &Self, h: HostId| {
+            let host = &world.hosts[usize::from(h)];
+            host.up && host.activated && host.serves_group(group)
+        };
+        match fleet.discovery {
+            DiscoveryModel::Static(h) => serves(self, h).then_some(h),
+            DiscoveryModel::Dns => {
+                let domain = fleet.domain?;
+                let records = self.zones.records(domain);
+                let mut untried: Vec<u16> = (0..records.len() as u16).collect();
+                let stream = self.machines.stream(m);
+                loop {
+                    let (machines, streams) = (&mut self.machines, &mut self.streams);
+                    let record = discovery::pick(
+                        self.zones.records(domain),
+                        &mut untried,
+                        fleet.honour_priority,
+                        |n| streams.below(stream, machines.next_draw(m), n),
+                    )?;
+                    if let Target::Host(h) = record.target
+                        && record.port == model.hosts[usize::from(h)].port
+                        && serves(self, h)
+                    {
+                        return Some(h);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The simulation state and event dispatch: the one place that knows every part.
+//!
+//! Ordering semantics (scenario-format.md, "Time"): events run in (time, scheduling order).
+//! Timeline events are scheduled first, so at equal times they run in file order before any
+//! machine activity. Machines present at the start are scheduled fleet by fleet in index
+//! order, so at t = 0 they ask in that order (worked example 1).
+//!
+//! A machine has at most one live attempt and one live deadline: the event's time must equal
+//! the machine's stored `next_attempt` / `deadline_event`, otherwise it is stale and dropped.
+//! Processing always moves those times forward, so a stale duplicate can never run twice.
+
+mod attempt;
+mod machines;
+mod timeline;
+
+pub use machines::{MachineId, NO_HOST};
+
+use crate::code::Code;
+use crate::engine::{EventQueue, NEVER, SimTime, Streams};
+use crate::kms::client::{Licence, Timers};
+use crate::kms::discovery::Zones;
+use crate::kms::host::KmsHost;
+use crate::observe::{Observer, Outcome, expect};
+use crate::scenario::model::{ArrivalModel, InitialModel, Model, PolicyModel, When};
+use machines::{Machines, Presence};
+
+/// Re-activations a host's own key allows (KMS-HOST-4).
+const OWN_KEY_REACTIVATIONS: u32 = 9;
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// The timeline entry with this index.
+    Timeline(u32),
+    Arrive(MachineId),
+    Attempt(MachineId),
+    /// The machine's licence deadline (end of grace, validity or out-of-tolerance grace).
+    Deadline(MachineId),
+}
+
+pub struct World<'m> {
+    model: &'m Model,
+    /// The policy now in force (SetPolicy changes it).
+    policy: PolicyModel,
+    hosts: Vec<KmsHost>,
+    zones: Zones,
+    machines: Machines,
+    queue: EventQueue<Event>,
+    streams: Streams,
+    obs: Observer,
+    events: u64,
+    /// Reused list of untried SRV records, so attempts do not allocate.
+    untried: Vec<u16>,
+}
+
+impl<'m> World<'m> {
+    pub fn new(model: &'m Model, seed: u64) -> Self {
+        let mut world = World {
+            model,
+            policy: model.policy,
+            hosts: initial_hosts(model),
+            zones: Zones::at_start(model),
+            machines: Machines::new(model.fleets.iter().map(|f| (f.name.clone(), f.image))),
+            queue: EventQueue::new(),
+            streams: Streams::new(seed),
+            obs: Observer::new(model),
+            events: 0,
+            untried: Vec::new(),
+        };
+        let total: u64 = model.fleets.iter().map(|f| f.count).sum();
+        world.machines.reserve(total as usize);
+        for (i, t) in model.timeline.iter().enumerate() {
+            world.queue.push(t.at, Event::Timeline(i as u32));
+        }
+        for (f, fleet) in model.fleets.iter().enumerate() {
+            for _ in 0..fleet.count {
+                let m = world.machines.add(f as u16);
+                match fleet.arrival {
+                    ArrivalModel::AllAtStart => {
+                        world.obs.scheduled_arrival(f as u16, 0);
+                        world.arrive(m, 0, fleet.initial);
+                    }
+                    ArrivalModel::Ramp { start, over } => {
+                        let stream = world.machines.stream(m);
+                        let draw = world.machines.next_draw(m);
+                        let t = start + world.streams.below(stream, draw, over);
+                        world.queue.push(t, Event::Arrive(m));
+                    }
+                    ArrivalModel::At(t) => world.queue.push(t, Event::Arrive(m)),
+                }
+            }
+        }
+        world
+    }
+
+    /// Runs to the end of the scenario and hands over everything observed.
+    pub fn run(mut self) -> Outcome {
+        let end = self.model.duration;
+        let checkpoints = checkpoints(self.model);
+        let mut next = 0;
+        while let Some(t) = self.queue.peek_time() {
+            if t > end {
+                break;
+            }
+            // A sample shows the state at the end of its instant: take every sample
+            // strictly before the next event.
+            while next < checkpoints.len() && checkpoints[next].0 < t {
+                self.sample(checkpoints[next]);
+                next += 1;
+            }
+            let Some((t, event)) = self.queue.pop() else {
+                break;
+            };
+            if self.handle(t, event) {
+                self.events += 1;
+            }
+        }
+        for &c in &checkpoints[next..] {
+            self.sample(c);
+        }
+        let fleets = self.obs.finish(end);
+        let expectations = expect::evaluate(self.model, &self.obs.series, &fleets, &self.obs.hosts);
+        Outcome {
+            events: self.events,
+            fleets,
+            hosts: self.obs.hosts,
+            outcomes: self.obs.outcomes,
+            expectations,
+            series: self.obs.series,
+        }
+    }
+
+    fn sample(&mut self, (t, on_grid): (SimTime, bool)) {
+        self.obs
+            .sample(t, on_grid, &mut self.hosts, self.policy.cmid_retention);
+    }
+
+    /// Routes one event; returns false if it was stale.
+    fn handle(&mut self, now: SimTime, event: Event) -> bool {
+        match event {
+            Event::Timeline(i) => {
+                self.apply(self.model.timeline[i as usize].action, now);
+                true
+            }
+            Event::Arrive(m) => {
+                let f = self.machines.fleet[m as usize];
+                self.obs.scheduled_arrival(f, now);
+                self.arrive(m, now, self.model.fleets[usize::from(f)].initial);
+                true
+            }
+            Event::Attempt(m) => {
+                let live = self.machines.presence[m as usize] == Presence::Present
+                    && self.machines.next_attempt[m as usize] == now;
+                if live {
+                    self.attempt(m, now);
+                }
+                live
+            }
+            Event::Deadline(m) => {
+                let live = self.machines.presence[m as usize] == Presence::Present
+                    && self.machines.deadline_event[m as usize] == now;
+                if live {
+                    self.deadline(m, now);
+                }
+                live
+            }
+        }
+    }
+
+    /// A licence deadline fired. The deadline may have moved on since it was scheduled (a
+    /// renewal extends validity without rescheduling), in which case it is re-armed.
+    fn deadline(&mut self, m: MachineId, now: SimTime) {
+        self.machines.deadline_event[m as usize] = NEVER;
+        let licence = self.machines.licence[m as usize];
+        if licence.deadline > now {
+            self.schedule_deadline(m, licence.deadline);
+            return;
+        }
+        let (next, notified) = licence.at_deadline(&self.timers(m));
+        if notified {
+            self.obs.outcome(Code::Notification);
+        }
+        self.set_licence(m, next, now);
+    }
+
+    /// A machine arrives: fresh in initial grace, or already activated (`initial`). Its
+    /// first attempt is at once (scenario-format.md), or at its renewal time if activated.
+    fn arrive(&mut self, m: MachineId, now: SimTime, initial: InitialModel) {
+        self.machines.presence[m as usize] = Presence::Present;
+        let f = self.machines.fleet[m as usize];
+        let (licence, first_attempt) = match initial {
+            InitialModel::Fresh => (Licence::fresh(now, self.grace(m)), now),
+            InitialModel::Activated { age_up_to } => self.already_activated(m, now, age_up_to),
+        };
+        self.machines.licence[m as usize] = licence;
+        self.obs.transition(f, None, Some(licence.state), now);
+        self.schedule_deadline(m, licence.deadline);
+        self.schedule_attempt(m, first_attempt);
+    }
+
+    /// `Activated(age_up_to)`: the last successful renewal lies uniformly in the past
+    /// `age_up_to`. If that is within the CMID retention window, the CMID is already in the
+    /// table of the host discovery picks now, which is also the cached host. The next try is
+    /// the renewal due then, or, if overdue, a uniform moment within one activation interval.
+    fn already_activated(
+        &mut self,
+        m: MachineId,
+        now: SimTime,
+        age_up_to: SimTime,
+    ) -> (Licence, SimTime) {
+        let stream = self.machines.stream(m);
+        let age = if age_up_to == 0 {
+            0
+        } else {
+            let draw = self.machines.next_draw(m);
+            self.streams.below(stream, draw, age_up_to)
+        };
+        let renewed_at = now as i64 - age as i64;
+        if age < self.policy.cmid_retention
+            && let Some(h) = self.pick_host_at_start(m)
+        {
+            let product = &self.model.products[usize::from(
+                self.model.fleets[usize::from(self.machines.fleet[m as usize])].product,
+            )];
+            let table = self.hosts[usize::from(h)].pool_mut(product.pool);
+            table.note_threshold(product.threshold);
+            table.register(self.machines.cmid[m as usize], renewed_at);
+            self.machines.last_host[m as usize] = h;
+        }
+        let timers = self.timers(m);
+        let deadline = (renewed_at + timers.validity as i64).max(now as i64) as SimTime;
+        let due = renewed_at + timers.renewal_interval as i64;
+        let first_attempt = if due >= now as i64 {
+            due as SimTime
+        } else {
+            let draw = self.machines.next_draw(m);
+            now + self.streams.below(stream, draw, timers.activation_interval)
+        };
+        (Licence::licensed_until(deadline), first_attempt)
+    }
+
+    /// The initial grace of machine `m`'s product: the product's own wins (KMS-CLI-5).
+    fn grace(&self, m: MachineId) -> SimTime {
+        let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
+        self.model.products[usize::from(fleet.product)]
+            .grace
+            .unwrap_or(self.policy.grace)
+    }
+
+    /// The timers machine `m` follows now: the policy's, overridden by the intervals its last
+    /// host pushed in its reply (KMS-HOST-7).
+    fn timers(&self, m: MachineId) -> Timers {
+        let mut timers = Timers {
+            activation_interval: self.policy.activation_interval,
+            renewal_interval: self.policy.renewal_interval,
+            validity: self.policy.validity,
+            oot_grace: self.policy.oot_grace,
+        };
+        let h = self.machines.last_host[m as usize];
+        if h != NO_HOST {
+            let host = &self.model.hosts[usize::from(h)];
+            timers.activation_interval = host
+                .activation_interval
+                .unwrap_or(timers.activation_interval);
+            timers.renewal_interval = host.renewal_interval.unwrap_or(timers.renewal_interval);
+        }
+        timers
+    }
+
+    /// Changes a present machine's licence, keeping the counters and the deadline event.
+    fn set_licence(&mut self, m: MachineId, licence: Licence, now: SimTime) {
+        let old = std::mem::replace(&mut self.machines.licence[m as usize], licence);
+        if old.state != licence.state {
+            self.obs.transition(
+                self.machines.fleet[m as usize],
+                Some(old.state),
+                Some(licence.state),
+                now,
+            );
+        }
+        self.schedule_deadline(m, licence.deadline);
+    }
+
+    /// Makes sure a deadline event fires no later than `deadline`.
+    fn schedule_deadline(&mut self, m: MachineId, deadline: SimTime) {
+        if deadline < self.machines.deadline_event[m as usize] {
+            self.machines.deadline_event[m as usize] = deadline;
+            self.queue.push(deadline, Event::Deadline(m));
+        }
+    }
+
+    fn schedule_attempt(&mut self, m: MachineId, at: SimTime) {
+        self.machines.next_attempt[m as usize] = at;
+        self.queue.push(at, Event::Attempt(m));
+    }
+}
+
+/// The hosts at t = 0. KMS-HOST-4: a shared host key activates at most `max_hosts` hosts
+/// (the first ones in file order); the others stay unactivated (KMS-HOST-10). A host with
+/// its own key is activated.
+fn initial_hosts(model: &Model) -> Vec<KmsHost> {
+    let mut used = vec![0u32; model.host_keys.len()];
+    model
+        .hosts
+        .iter()
+        .map(|h| match h.host_key {
+            Some(k) => {
+                let key = &model.host_keys[usize::from(k)];
+                let n = &mut used[usize::from(k)];
+                *n += 1;
+                KmsHost::new(h.keys.clone(), *n <= key.max_hosts, key.reactivations)
+            }
+            None => KmsHost::new(h.keys.clone(), true, OWN_KEY_REACTIVATIONS),
+        })
+        .collect()
+}
+
+/// Sample instants in order, each with whether it is on the output grid: every
+/// `sample_every` from 0, the end of the run, and the instants of `at` expectations.
+fn checkpoints(model: &Model) -> Vec<(SimTime, bool)> {
+    let end = model.duration;
+    let mut points: Vec<(SimTime, bool)> = (0..=end / model.sample_every)
+        .map(|k| (k * model.sample_every, true))
+        .collect();
+    if end % model.sample_every != 0 {
+        points.push((end, true));
+    }
+    for e in &model.expect {
+        use crate::scenario::model::ExpectKind::*;
+        if let LicensedShare {
+            when: When::At(t), ..
+        }
+        | AtMost {
+            when: When::At(t), ..
+        } = e.kind
+        {
+            points.push((t, false));
+        }
+    }
+    points.sort_by_key(|&(t, on_grid)| (t, !on_grid));
+    points.dedup_by_key(|p| p.0);
+    points
+}

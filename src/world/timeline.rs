@@ -1,0 +1,80 @@
+//! Timeline actions: what the admin (or fate) does to hosts, machines and policy.
+
+use super::machines::Presence;
+use super::{MachineId, World};
+use crate::code::Code;
+use crate::engine::SimTime;
+use crate::kms::client::{self, Licence};
+use crate::scenario::model::{ActionModel, FleetId, InitialModel};
+
+impl World<'_> {
+    pub(super) fn apply(&mut self, action: ActionModel, now: SimTime) {
+        match action {
+            ActionModel::HostDown(h) => self.hosts[usize::from(h)].up = false,
+            ActionModel::HostUp(h) => self.hosts[usize::from(h)].up = true,
+            // KMS-COUNT-6
+            ActionModel::HostRestart(h) => {
+                self.hosts[usize::from(h)].restart(self.policy.restart_clears_cmids)
+            }
+            // KMS-HOST-4
+            ActionModel::HostReinstall(h) => self.hosts[usize::from(h)].reinstall(),
+            ActionModel::SetPolicy(change) => self.policy.apply(&change),
+            ActionModel::Rearm { fleet } => {
+                for m in self.present(fleet, u64::MAX) {
+                    // KMS-CLI-7: new grace and a new CMID; with no rearm left nothing changes.
+                    let left = self.machines.rearms_left[m as usize];
+                    if let Some((licence, left)) = client::rearm(left, now, self.grace(m)) {
+                        self.machines.rearms_left[m as usize] = left;
+                        self.machines.new_cmid(m);
+                        self.set_licence(m, licence, now);
+                        self.schedule_attempt(m, now);
+                    }
+                }
+            }
+            ActionModel::Reimage { fleet, count } => {
+                for m in self.present(fleet, count) {
+                    self.machines.reinstall_image(m);
+                    self.set_licence(m, Licence::fresh(now, self.grace(m)), now);
+                    self.schedule_attempt(m, now);
+                }
+            }
+            ActionModel::HardwareChange { fleet, count } => {
+                for m in self.present(fleet, count) {
+                    // KMS-CLI-9: out of tolerance until it reactivates, which it tries at once.
+                    let (licence, lost) =
+                        self.machines.licence[m as usize].hardware_change(now, &self.timers(m));
+                    if lost {
+                        self.obs.outcome(Code::HardwareChange);
+                        self.set_licence(m, licence, now);
+                        self.schedule_attempt(m, now);
+                    }
+                }
+            }
+            ActionModel::AddMachines { fleet, count } => {
+                for _ in 0..count {
+                    let m = self.machines.add(fleet);
+                    self.obs.added_arrival(fleet, now);
+                    self.arrive(m, now, InitialModel::Fresh);
+                }
+            }
+            ActionModel::RetireMachines { fleet, count } => {
+                for m in self.present(fleet, count) {
+                    self.machines.presence[m as usize] = Presence::Retired;
+                    let state = self.machines.licence[m as usize].state;
+                    self.obs.transition(fleet, Some(state), None, now);
+                }
+            }
+        }
+    }
+
+    /// Up to `count` present machines of `fleet`, lowest indices first
+    /// (scenario-format.md: timeline actions act on the lowest indices first).
+    fn present(&self, fleet: FleetId, count: u64) -> Vec<MachineId> {
+        self.machines.members[usize::from(fleet)]
+            .iter()
+            .copied()
+            .filter(|&m| self.machines.presence[m as usize] == Presence::Present)
+            .take(usize::try_from(count).unwrap_or(usize::MAX))
+            .collect()
+    }
+}

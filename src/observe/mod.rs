@@ -257,7 +257,7 @@ impl Observer {
             .map(|(f, c)| {
                 c.advance_integral(end);
                 let min_licensed_share = (0..series.times.len())
-                    .filter(|&i| series.on_grid[i] && series.times[i] >= c.last_arrival)
+                    .filter(|&i| series.on_grid[i] && series.times[i] > c.last_arrival)
                     .filter_map(|i| {
                         let (row, present) = series.fleets[i * n + f];
                         (present > 0)

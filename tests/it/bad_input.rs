@@ -1,0 +1,168 @@
+//! Bad input never panics: every error names FILE:LINE:COLUMN and what is wrong (exit 65).
+
+use actsim::Error;
+use actsim::engine::Streams;
+
+const GOOD: &str = include_str!("../../scenarios/quickstart.ron");
+
+fn error(text: &[u8]) -> (usize, usize, String) {
+    match actsim::scenario::parse("bad.ron", text) {
+        Err(Error::Scenario {
+            file,
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!(file, "bad.ron");
+            assert!(line >= 1 && column >= 1);
+            (line, column, message)
+        }
+        Err(other) => panic!("expected a scenario error, got {other}"),
+        Ok(_) => panic!("accepted bad input:\n{}", String::from_utf8_lossy(text)),
+    }
+}
+
+fn minimal(fleet_extra: &str, top_extra: &str) -> String {
+    format!(
+        "Scenario(\n  name: \"t\",\n  duration: \"10d\",\n  sites: [Site(name: \"hq\")],\n  domains: [Domain(name: \"corp\", dns_site: \"hq\")],\n  kms_hosts: [KmsHost(name: \"kms1\", site: \"hq\")],\n  fleets: [Fleet(name: \"pcs\", site: \"hq\", count: 30, activation: Kms(){fleet_extra})],\n{top_extra})"
+    )
+}
+
+#[test]
+fn the_minimal_scenario_is_valid() {
+    actsim::scenario::parse("ok.ron", minimal("", "").as_bytes()).unwrap();
+}
+
+#[test]
+fn unknown_field_is_named_with_its_position() {
+    let (line, column, message) = error(minimal(", colour: \"blue\"", "").as_bytes());
+    assert_eq!(line, 7);
+    assert!(column > 60, "{column}");
+    assert!(message.contains("colour"), "{message}");
+}
+
+#[test]
+fn unknown_reference() {
+    let text = minimal("", "").replace("site: \"hq\", count", "site: \"branch\", count");
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 7);
+    assert!(message.contains("branch"), "{message}");
+}
+
+#[test]
+fn duplicate_name() {
+    let text = minimal("", "").replace(
+        "[Site(name: \"hq\")]",
+        "[Site(name: \"hq\"), Site(name: \"hq\")]",
+    );
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 4);
+    assert!(
+        message.contains("hq") && message.contains("more than once")
+            || message.contains("duplicate"),
+        "{message}"
+    );
+}
+
+#[test]
+fn zero_duration() {
+    let text = minimal("", "").replace("\"10d\"", "\"0d\"");
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 3);
+    assert!(message.contains("duration"), "{message}");
+}
+
+#[test]
+fn unreadable_duration() {
+    let text = minimal("", "").replace("\"10d\"", "\"10 parsecs\"");
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 3);
+    assert!(message.contains("parsecs"), "{message}");
+}
+
+#[test]
+fn month_is_not_a_unit() {
+    let text = minimal("", "").replace("\"10d\"", "\"1M\"");
+    let (_, _, message) = error(text.as_bytes());
+    assert!(message.contains("1M"), "{message}");
+}
+
+#[test]
+fn empty_file() {
+    let (line, column, _) = error(b"");
+    assert_eq!((line, column), (1, 1));
+}
+
+#[test]
+fn binary_garbage() {
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    error(&garbage);
+}
+
+#[test]
+fn absurd_machine_count_is_refused_with_the_limit() {
+    let text = minimal("", "").replace("count: 30", "count: 1000000000000");
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 7);
+    assert!(message.contains("limit"), "{message}");
+}
+
+#[test]
+fn expectation_naming_an_unknown_fleet() {
+    let text = minimal(
+        "",
+        "  expect: [NoneIn(fleet: \"lab\", state: Notification)],\n",
+    );
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 8);
+    assert!(message.contains("lab"), "{message}");
+}
+
+#[test]
+fn a_feature_not_simulated_yet_is_refused_by_name() {
+    let text = minimal("", "").replace("activation: Kms()", "activation: Mak(key: \"m\")");
+    let text = text.replace(
+        "fleets:",
+        "mak_keys: [MakKey(name: \"m\", activations: 5)],\n  fleets:",
+    );
+    let (_, _, message) = error(text.as_bytes());
+    assert!(message.contains("MAK"), "{message}");
+}
+
+#[test]
+fn kms_host_3_a_client_os_cannot_hold_a_server_key() {
+    let text = minimal("", "").replace(
+        "KmsHost(name: \"kms1\", site: \"hq\")",
+        "KmsHost(name: \"kms1\", site: \"hq\", os: Client, keys: [ServerA])",
+    );
+    let (line, _, message) = error(text.as_bytes());
+    assert_eq!(line, 6);
+    assert!(message.contains("ServerA"), "{message}");
+}
+
+/// Thousands of random corruptions of a valid scenario: each is accepted or refused with a
+/// position, never a panic.
+#[test]
+fn no_panic_on_corrupted_scenarios() {
+    let mut streams = Streams::new(2026);
+    let bytes = GOOD.as_bytes();
+    for case in 0..3000u64 {
+        let mut text = bytes.to_vec();
+        for k in 0..1 + streams.below(1, case * 8, 3) {
+            let at = streams.below(2, case * 8 + k, text.len() as u64) as usize;
+            match streams.below(3, case * 8 + k, 3) {
+                0 => text[at] = streams.below(4, case * 8 + k, 256) as u8,
+                1 => {
+                    text.remove(at);
+                }
+                _ => text.insert(
+                    at,
+                    b"(),:\"[]0-9dx"[streams.below(5, case * 8 + k, 12) as usize],
+                ),
+            }
+        }
+        let _ = actsim::scenario::parse("fuzz.ron", &text);
+    }
+}

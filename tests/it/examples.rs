@@ -1,0 +1,299 @@
+//! The worked examples of `worked-examples.md` and the scenarios issue 2 names, run whole.
+
+use super::support::*;
+use actsim::code::Code;
+use actsim::kms::client::LicenceState;
+
+fn clients(n: u32) -> String {
+    format!(r#"Fleet(name: "pcs", site: "hq", count: {n}, activation: Kms())"#)
+}
+
+fn state(outcome: &actsim::Outcome, fleet: usize, s: LicenceState) -> u64 {
+    outcome.fleets[fleet].final_counts[s as usize]
+}
+
+#[test]
+fn kms_cli_1_twenty_four_clients_never_activate() {
+    let (_, o) = run(&one_host("60d", "ServerC", &clients(24), ""));
+    assert_eq!(o.fleets[0].first_licensed, None);
+    assert_eq!(o.outcomes[Code::Activated as usize], 0);
+    assert_eq!(state(&o, 0, LicenceState::Notification), 24);
+    assert_eq!(o.hosts[0].max_count[0], 24);
+    // KMS-CLI-5: notification after the 30-day grace, counted once per machine.
+    assert_eq!(
+        o.fleets[0].first_in_state[LicenceState::Notification as usize],
+        Some(30 * DAY)
+    );
+    assert_eq!(o.outcomes[Code::Notification as usize], 24);
+}
+
+#[test]
+fn kms_count_2_twenty_five_clients_the_last_asker_at_once_the_rest_at_their_retry() {
+    let (_, o) = run(&one_host("10d", "ServerC", &clients(25), ""));
+    assert_eq!(o.fleets[0].first_licensed, Some(0));
+    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
+    let first = o.series.attempts[0];
+    assert_eq!(
+        first[Code::Activated as usize],
+        1,
+        "only the 25th asker activates at t=0"
+    );
+    assert_eq!(first[Code::CountTooLow as usize], 24);
+    assert_eq!(o.outcomes[Code::Activated as usize], 25);
+}
+
+#[test]
+fn worked_example_1_twenty_six_clients() {
+    let (m, o) = run(&one_host("30d", "ServerC", &clients(26), ""));
+    let s = summary(&m, &o);
+    assert_eq!(s["fleets"]["pcs"]["first_licensed_s"], 0);
+    assert_eq!(s["fleets"]["pcs"]["all_licensed_s"], 7200);
+    assert_eq!(o.series.attempts[0][Code::Activated as usize], 2);
+    assert_eq!(o.series.attempts[0][Code::CountTooLow as usize], 24);
+    // KMS-CLI-3: renewals follow 7 days after each activation: days 7, 14, 21, 28.
+    assert_eq!(o.outcomes[Code::Renewed as usize], 26 * 4);
+    assert_eq!(s["hosts"]["kms1"]["max_count"]["windows"], 26);
+}
+
+#[test]
+fn worked_example_2_four_servers_then_one_client_kms_count_4_5() {
+    let fleets = r#"Fleet(name: "servers", site: "hq", count: 4, product: "WindowsServerC", activation: Kms()),
+                    Fleet(name: "client", site: "hq", count: 1, activation: Kms())"#;
+    let (_, o) = run(&one_host("40d", "ServerC", fleets, ""));
+    // Servers: counts 1-4 at t=0, 5 at 2 h: all activate then.
+    assert_eq!(o.fleets[0].first_licensed, Some(2 * HOUR));
+    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
+    // The client gets 5: the shared count, too low for 25; notification at 30 days.
+    assert_eq!(o.fleets[1].first_licensed, None);
+    assert_eq!(
+        o.fleets[1].first_in_state[LicenceState::Notification as usize],
+        Some(30 * DAY)
+    );
+    assert_eq!(o.hosts[0].max_count[0], 5);
+}
+
+#[test]
+fn worked_example_3_office_keeps_its_own_count_kms_count_5() {
+    let fleets = r#"Fleet(name: "office", site: "hq", count: 6, product: "Office", activation: Kms()),
+                    Fleet(name: "servers", site: "hq", count: 3, product: "WindowsServerC", activation: Kms())"#;
+    let (_, o) = run(&one_host("20d", "ServerC, Office", fleets, ""));
+    assert_eq!(
+        o.series.attempts[0][Code::Activated as usize],
+        2,
+        "Office counts 5 and 6 activate at once"
+    );
+    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.fleets[1].first_licensed, None);
+    assert_eq!(o.hosts[0].max_count, [3, 6]);
+}
+
+#[test]
+fn three_clients_and_two_servers_activate_the_servers_only() {
+    let fleets = r#"Fleet(name: "clients", site: "hq", count: 3, activation: Kms()),
+                    Fleet(name: "servers", site: "hq", count: 2, product: "WindowsServerC", activation: Kms())"#;
+    let (_, o) = run(&one_host("20d", "ServerC", fleets, ""));
+    assert_eq!(state(&o, 0, LicenceState::Licensed), 0);
+    assert_eq!(state(&o, 1, LicenceState::Licensed), 2);
+    // The second server gets count 5 at t=0; the first gets 5 again at its 2-hour retry.
+    assert_eq!(o.fleets[1].first_licensed, Some(0));
+    assert_eq!(o.fleets[1].all_licensed, Some(2 * HOUR));
+}
+
+#[test]
+fn worked_example_4_a_host_that_disappears_kms_cli_4_6() {
+    let timeline = r#"Event(at: "9d", do: HostDown("kms1"))"#;
+    let text = one_host("240d", "ServerC", &clients(30), timeline).replace(
+        "timeline:",
+        r#"expect: [LicensedShare(fleet: "pcs", at_least: 1.0, at: "186d 23h 59m 59s"),
+                   LicensedShare(fleet: "pcs", at_least: 1.0, at: "188d")],
+           timeline:"#,
+    );
+    let (_, o) = run(&text);
+    let f = &o.fleets[0];
+    // Six activate at t=0, the rest at 2 h; renewals on day 7 (at 0 h and 2 h).
+    assert_eq!(o.series.attempts[0][Code::Activated as usize], 6);
+    // Licences hold until 180 days after the last renewal: day 187 (+2 h for 24 of them).
+    assert_eq!(
+        f.first_in_state[LicenceState::OotGrace as usize],
+        Some(187 * DAY)
+    );
+    assert_eq!(
+        f.first_in_state[LicenceState::Notification as usize],
+        Some(217 * DAY)
+    );
+    assert_eq!(state(&o, 0, LicenceState::Notification), 30);
+    assert!(o.outcomes[Code::NoHost as usize] > 0);
+    assert!(o.expectations[0].held, "{:?}", o.expectations[0]);
+    assert!(!o.expectations[1].held);
+    assert!(
+        o.expectations[1].detail.contains("188d"),
+        "{}",
+        o.expectations[1].detail
+    );
+    // A host that is down receives no requests: only failures after day 9.
+    assert!(o.hosts[0].failures > 0);
+}
+
+#[test]
+fn worked_example_5_service_restart_kms_count_6() {
+    let timeline = r#"Event(at: "20d", do: HostRestart("kms1"))"#;
+    let (_, o) = run(&one_host("60d", "ServerC", &clients(50), timeline));
+    // 24 too-low answers at t=0, 24 more on day 21 after the restart; nobody loses anything.
+    assert_eq!(o.outcomes[Code::CountTooLow as usize], 48);
+    assert_eq!(o.fleets[0].min_licensed_share, Some(1.0));
+    assert_eq!(o.fleets[0].max_by_state[LicenceState::OotGrace as usize], 0);
+    let day21 = o.series.attempts[21];
+    assert_eq!(day21[Code::CountTooLow as usize], 24);
+}
+
+#[test]
+fn worked_example_6_clones_kms_count_7_and_rearm_kms_cli_7() {
+    let fleet = r#"Fleet(name: "clones", site: "hq", count: 30, image: Cloned, activation: Kms())"#;
+    let timeline = r#"Event(at: "5d", do: Rearm(fleet: "clones"))"#;
+    let (_, o) = run(&one_host("20d", "ServerC", fleet, timeline));
+    assert_eq!(
+        o.series.hosts[2 * 4].count,
+        1,
+        "30 clones count once (day 4)"
+    );
+    assert_eq!(o.fleets[0].first_licensed, Some(5 * DAY));
+    assert_eq!(o.fleets[0].all_licensed, Some(5 * DAY + 2 * HOUR));
+    assert_eq!(
+        o.hosts[0].max_count[0], 31,
+        "the image's id plus 30 new ones"
+    );
+}
+
+#[test]
+fn kms_cli_7_rearm_fails_with_none_left() {
+    let fleet = r#"Fleet(name: "clones", site: "hq", count: 30, image: Cloned, activation: Kms())"#;
+    let timeline = r#"Event(at: "1d", do: Rearm(fleet: "clones")), Event(at: "2d", do: Rearm(fleet: "clones")),
+                      Event(at: "3d", do: Rearm(fleet: "clones")), Event(at: "4d", do: Rearm(fleet: "clones"))"#;
+    let (_, o) = run(&one_host("10d", "ServerC", fleet, timeline));
+    // Three rearms restart grace; the fourth changes nothing, so the machines licensed
+    // after the third stay licensed.
+    assert_eq!(
+        o.fleets[0].final_counts[LicenceState::Licensed as usize],
+        30
+    );
+    assert_eq!(o.fleets[0].all_licensed, Some(DAY + 2 * HOUR));
+    let after_fourth = o.series.attempts[4];
+    assert_eq!(after_fourth[Code::Activated as usize], 0);
+}
+
+#[test]
+fn kms_host_2_key_group_refuses_a_server_product_with_0xc004f042() {
+    let fleet =
+        r#"Fleet(name: "srv", site: "hq", count: 5, product: "WindowsServerC", activation: Kms())"#;
+    let (_, o) = run(&one_host("5d", "ServerB", fleet, ""));
+    assert_eq!(
+        o.outcomes[Code::ProductRefused as usize],
+        o.outcomes.iter().sum::<u64>()
+    );
+    assert_eq!(o.fleets[0].first_licensed, None);
+}
+
+#[test]
+fn kms_host_9_clock_skew_is_refused_with_0xc004f06c() {
+    let fleet =
+        r#"Fleet(name: "pcs", site: "hq", count: 30, clock_skew: "-5h", activation: Kms())"#;
+    let (_, o) = run(&one_host("1d", "ServerC", fleet, ""));
+    assert_eq!(
+        o.outcomes[Code::ClockSkew as usize],
+        o.outcomes.iter().sum::<u64>()
+    );
+}
+
+#[test]
+fn kms_cli_9_hardware_change_goes_out_of_tolerance_then_reactivates() {
+    let timeline = r#"Event(at: "3d", do: HardwareChange(fleet: "pcs", count: 5))"#;
+    let (_, o) = run(&one_host("10d", "ServerC", &clients(30), timeline));
+    assert_eq!(o.outcomes[Code::HardwareChange as usize], 5);
+    assert_eq!(o.fleets[0].max_by_state[LicenceState::OotGrace as usize], 5);
+    assert_eq!(
+        state(&o, 0, LicenceState::Licensed),
+        30,
+        "they reactivate at once"
+    );
+}
+
+#[test]
+fn kms_host_7_host_pushed_renewal_interval_overrides_the_policy() {
+    let text = one_host("30d", "ServerC", &clients(25), "").replace(
+        r#"keys: [ServerC])"#,
+        r#"keys: [ServerC], renewal_interval: "1d")"#,
+    );
+    let (_, o) = run(&text);
+    // Activation on day 0 (one at 0 h, 24 at 2 h), then daily renewals: days 1..=30 at 0 h
+    // for the first (the run includes its last instant), days 1..=29 at 2 h for the others.
+    assert_eq!(o.outcomes[Code::Renewed as usize], 30 + 24 * 29);
+}
+
+#[test]
+fn timeline_add_and_retire_machines() {
+    let timeline = r#"Event(at: "2d", do: AddMachines(fleet: "pcs", count: 5)),
+                      Event(at: "4d", do: RetireMachines(fleet: "pcs", count: 10))"#;
+    let (m, o) = run(&one_host("6d", "ServerC", &clients(25), timeline));
+    let s = summary(&m, &o);
+    assert_eq!(s["fleets"]["pcs"]["machines"], 20);
+    assert_eq!(s["fleets"]["pcs"]["final"]["licensed"], 20);
+    // The added five activate at arrival (count 26..30).
+    assert_eq!(o.series.attempts[2][Code::Activated as usize], 5);
+}
+
+#[test]
+fn dns_8_static_host_and_dns_7_caching() {
+    let text = r#"Scenario(
+        name: "two hosts", duration: "20d",
+        sites: [Site(name: "hq")],
+        domains: [Domain(name: "corp", dns_site: "hq", srv_update: AnyHost)],
+        kms_hosts: [KmsHost(name: "a", site: "hq", priority: 0), KmsHost(name: "b", site: "hq", priority: 10)],
+        fleets: [Fleet(name: "pinned", site: "hq", count: 5, product: "WindowsServerC", activation: Kms(discovery: Static("b"))),
+                 Fleet(name: "pcs", site: "hq", count: 30, activation: Kms())],
+        timeline: [Event(at: "3d", do: HostDown("a")), Event(at: "10d", do: HostUp("a"))],
+    )"#;
+    let (_, o) = run(text);
+    // Priority 0 wins (DNS-5) until "a" goes down; the pcs then fail over to "b" (DNS-6) and
+    // keep "b" even after "a" is back (DNS-7); the pinned servers only ever ask "b" (DNS-8).
+    assert_eq!(o.hosts[1].max_count[0], 35);
+    let a_requests_after_day_10: u64 = (11..=20).map(|d| o.series.hosts[d * 4].requests).sum();
+    assert_eq!(a_requests_after_day_10, 0);
+    assert!(o.hosts[0].failures > 0);
+    assert_eq!(o.fleets[1].min_licensed_share, Some(1.0));
+}
+
+#[test]
+fn dns_3_creator_only_lets_the_first_host_publish() {
+    let text = r#"Scenario(
+        name: "creator", duration: "2d",
+        sites: [Site(name: "hq")],
+        domains: [Domain(name: "corp", dns_site: "hq")],
+        kms_hosts: [KmsHost(name: "a", site: "hq"), KmsHost(name: "b", site: "hq")],
+        fleets: [Fleet(name: "pcs", site: "hq", count: 40, activation: Kms())],
+    )"#;
+    let (_, o) = run(text);
+    assert_eq!(o.hosts[1].requests, 0, "b failed to publish its SRV record");
+    let any = text.replace(
+        r#"dns_site: "hq")"#,
+        r#"dns_site: "hq", srv_update: AnyHost)"#,
+    );
+    let (_, o) = run(&any);
+    // KMS-COUNT-8: both published, the 40 clients split between them and nobody activates.
+    assert!(o.hosts[0].requests > 0 && o.hosts[1].requests > 0);
+    assert!(o.hosts[0].max_count[0] < 25 && o.hosts[1].max_count[0] < 25);
+    assert_eq!(o.fleets[0].first_licensed, None);
+}
+
+#[test]
+fn initial_activated_machines_start_licensed_with_cmids_in_the_table() {
+    let fleet = r#"Fleet(name: "pcs", site: "hq", count: 100, initial: Activated(age_up_to: "7d"), activation: Kms())"#;
+    let (_, o) = run(&one_host("30d", "ServerC", fleet, ""));
+    assert_eq!(o.fleets[0].first_licensed, Some(0));
+    assert_eq!(o.fleets[0].min_licensed_share, Some(1.0));
+    assert_eq!(
+        o.outcomes[Code::CountTooLow as usize],
+        0,
+        "the table already holds their CMIDs"
+    );
+    assert_eq!(o.series.hosts[0].count, 50, "capacity 50 (KMS-COUNT-4)");
+}

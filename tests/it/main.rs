@@ -1,0 +1,9 @@
+//! Integration tests, one binary (compiles once): whole scenarios through the library and
+//! the `actsim` binary.
+
+mod bad_input;
+mod cli;
+mod determinism;
+mod examples;
+mod snapshots;
+mod support;

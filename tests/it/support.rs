@@ -1,0 +1,37 @@
+//! Helpers shared by the integration tests.
+
+use actsim::{Model, Outcome};
+
+/// Parses and validates inline scenario text; panics with the error if it is invalid.
+pub fn model(text: &str) -> Model {
+    actsim::scenario::parse("test.ron", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs inline scenario text with its own seed.
+pub fn run(text: &str) -> (Model, Outcome) {
+    let model = model(text);
+    let outcome = actsim::run(&model, model.seed);
+    (model, outcome)
+}
+
+/// The summary JSON of a run.
+pub fn summary(model: &Model, outcome: &Outcome) -> serde_json::Value {
+    actsim::report::summary(model, model.seed, outcome)
+}
+
+/// A one-site, one-domain, one-host scenario with the given fleets, timeline and host keys.
+pub fn one_host(duration: &str, keys: &str, fleets: &str, timeline: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "test", duration: "{duration}",
+    sites: [Site(name: "hq")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [KmsHost(name: "kms1", site: "hq", keys: [{keys}])],
+    fleets: [{fleets}],
+    timeline: [{timeline}],
+)"#
+    )
+}
+
+pub const DAY: u64 = 86_400;
+pub const HOUR: u64 = 3_600;

@@ -1,4 +1,4 @@
-//! The KMS client's licence state machine (KMS-CLI-1…9).
+//! The KMS client's licence state machine (KMS-CLI-1 to KMS-CLI-9).
 //!
 //! A machine is in one of four licence states; a deadline ends each timed one. The functions
 //! here are pure: they take the current licence and what happened, and return the new licence
@@ -14,7 +14,7 @@ pub enum LicenceState {
     /// Initial grace: freshly installed, not yet activated (KMS-CLI-5).
     Grace = 0,
     Licensed = 1,
-    /// Out-of-tolerance grace: validity lapsed or hardware changed (KMS-CLI-6, 9).
+    /// Out-of-tolerance grace: validity lapsed or hardware changed (KMS-CLI-6, KMS-CLI-9).
     OotGrace = 2,
     /// Grace ended without activation: reminders at every logon (0xC004F009).
     Notification = 3,
@@ -92,10 +92,10 @@ impl Licence {
     /// The result of an attempt at `now`. `failure` is None when a host replied with a count
     /// at or over the threshold, else the code the attempt failed with.
     ///
-    /// - Success (KMS-CLI-3, 4): licensed for `validity` from now, next try after the renewal
+    /// - Success (KMS-CLI-3, KMS-CLI-4): licensed for `validity` from now, next try after the renewal
     ///   interval; from notification or any grace the machine becomes licensed at once
     ///   (KMS-CLI-5).
-    /// - Failure (KMS-CLI-2, 3, 6): the state does not change — a licensed machine whose
+    /// - Failure (KMS-CLI-2, KMS-CLI-3, KMS-CLI-6): the state does not change — a licensed machine whose
     ///   renewal fails stays licensed until its validity ends — and it retries after the
     ///   activation interval.
     pub fn after_attempt(
@@ -122,7 +122,7 @@ impl Licence {
         }
     }
 
-    /// The deadline passed. Validity lapsed → out-of-tolerance grace (KMS-CLI-4, 6); any grace
+    /// The deadline passed. Validity lapsed → out-of-tolerance grace (KMS-CLI-4, KMS-CLI-6); any grace
     /// ended → notification mode (KMS-CLI-5). Returns the new licence and whether the
     /// machine just entered notification (0xC004F009).
     pub fn at_deadline(self, timers: &Timers) -> (Licence, bool) {

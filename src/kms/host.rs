@@ -51,7 +51,7 @@ impl CmidTable {
         }
     }
 
-    /// KMS-COUNT-1, 2, 4: records (or refreshes) `cmid` as seen at `seen`, evicting the least
+    /// KMS-COUNT-1, KMS-COUNT-2, KMS-COUNT-4: records (or refreshes) `cmid` as seen at `seen`, evicting the least
     /// recently seen entry when full, and returns the count including the requester.
     pub fn register(&mut self, cmid: Cmid, seen: Stamp) -> u32 {
         if let Some(i) = self.entries.iter().position(|&(c, _)| c == cmid) {
@@ -88,7 +88,9 @@ pub enum Reply {
     Refused(Code),
 }
 
-/// The state of one KMS host during a run.
+/// The state of one KMS host during a run. Each host keeps its own tables (KMS-COUNT-8):
+/// hosts sharing a fleet split its count. There is no limit on the clients one host serves
+/// (KMS-HOST-5).
 #[derive(Debug, Clone)]
 pub struct KmsHost {
     /// Whether the service answers at all (HostDown / HostUp).
@@ -153,7 +155,7 @@ impl KmsHost {
 
     /// One request from a client that reached the host. Checks, in the host's order: host
     /// activated (KMS-HOST-10), client clock (KMS-HOST-9), key group (KMS-HOST-2); then
-    /// registers the CMID and returns the pool's count (KMS-COUNT-1, 2, 5).
+    /// registers the CMID and returns the pool's count (KMS-COUNT-1, KMS-COUNT-2, KMS-COUNT-5).
     #[allow(clippy::too_many_arguments)]
     pub fn request(
         &mut self,
@@ -219,6 +221,7 @@ mod tests {
         h.request(cmid, group, pool, threshold, now, 0, RETENTION)
     }
 
+    /// KMS-COUNT-1, KMS-COUNT-2: the count includes the requester.
     #[test]
     fn kms_count_1_2_first_two_clients_get_one_and_two() {
         let mut h = host(&[KeyGroup::ServerC]);
@@ -228,6 +231,7 @@ mod tests {
         assert_eq!(ask(&mut h, 1, KeyGroup::ClientVl, 25, 10), Reply::Count(2));
     }
 
+    /// KMS-COUNT-4
     #[test]
     fn kms_count_4_capacity_grows_from_10_to_50_and_never_shrinks() {
         let mut t = CmidTable::default();
@@ -247,6 +251,7 @@ mod tests {
         assert_eq!(t.count(), 50);
     }
 
+    /// KMS-COUNT-4
     #[test]
     fn kms_count_4_evicts_the_least_recently_seen() {
         let mut t = CmidTable::default();
@@ -261,6 +266,7 @@ mod tests {
         assert!(t.entries.iter().all(|&(c, _)| c != 1));
     }
 
+    /// KMS-COUNT-3
     #[test]
     fn kms_count_3_entries_expire_after_the_retention_window() {
         let mut h = host(&[KeyGroup::ServerC]);
@@ -277,6 +283,7 @@ mod tests {
         );
     }
 
+    /// KMS-COUNT-5
     #[test]
     fn kms_count_5_server_joins_the_client_count_office_keeps_its_own() {
         let mut h = host(&[KeyGroup::ServerC, KeyGroup::Office]);
@@ -289,6 +296,7 @@ mod tests {
         assert_eq!(h.pool(Pool::Office).count(), 1);
     }
 
+    /// KMS-COUNT-6
     #[test]
     fn kms_count_6_restart_clears_the_table() {
         let mut h = host(&[KeyGroup::ServerC]);
@@ -301,6 +309,7 @@ mod tests {
         assert_eq!(ask(&mut h, 2, KeyGroup::ClientVl, 25, 6), Reply::Count(2));
     }
 
+    /// KMS-COUNT-7
     #[test]
     fn kms_count_7_a_shared_cmid_counts_once() {
         let mut h = host(&[KeyGroup::ServerC]);
@@ -309,6 +318,7 @@ mod tests {
         }
     }
 
+    /// KMS-COUNT-8
     #[test]
     fn kms_count_8_each_host_has_its_own_table() {
         let mut a = host(&[KeyGroup::ServerC]);
@@ -321,6 +331,7 @@ mod tests {
         assert_eq!(b.pool(Pool::Windows).count(), 20);
     }
 
+    /// KMS-HOST-2
     #[test]
     fn kms_host_2_key_group_hierarchy() {
         use KeyGroup::*;
@@ -341,6 +352,7 @@ mod tests {
         assert_eq!(h.pool(Pool::Windows).count(), 0);
     }
 
+    /// KMS-HOST-3
     #[test]
     fn kms_host_3_client_os_holds_only_client_vl() {
         assert!(os_can_hold(HostOs::Client, KeyGroup::ClientVl));
@@ -349,6 +361,7 @@ mod tests {
         assert!(os_can_hold(HostOs::Server, KeyGroup::ServerC));
     }
 
+    /// KMS-HOST-1, KMS-HOST-10
     #[test]
     fn kms_host_1_10_unactivated_host_refuses() {
         let mut h = KmsHost::new(vec![KeyGroup::ServerC], false, 0);
@@ -358,6 +371,7 @@ mod tests {
         );
     }
 
+    /// KMS-HOST-4
     #[test]
     fn kms_host_4_reinstall_uses_reactivations() {
         let mut h = KmsHost::new(vec![KeyGroup::ServerC], true, 1);
@@ -369,6 +383,7 @@ mod tests {
         assert!(!h.activated, "no re-activation left");
     }
 
+    /// KMS-HOST-9
     #[test]
     fn kms_host_9_clock_skew_over_four_hours_is_refused() {
         let mut h = host(&[KeyGroup::ServerC]);

@@ -4,9 +4,9 @@
 use super::{MachineId, NO_HOST, World};
 use crate::code::Code;
 use crate::engine::SimTime;
-use crate::kms::discovery::{self, Target};
+use crate::kms::discovery::{self, SrvRecord, Target};
 use crate::kms::host::Reply;
-use crate::scenario::model::{DiscoveryModel, HostId};
+use crate::scenario::model::{DiscoveryModel, DomainId, HostId};
 
 /// What one host did with one request.
 enum Answer {
@@ -73,17 +73,10 @@ impl World<'_> {
                         (0..records.len() as u16)
                             .filter(|&i| records[usize::from(i)].target != Target::Host(cached)),
                     );
-                    let stream = self.machines.stream(m);
                     let mut result = None;
-                    loop {
-                        let (machines, streams) = (&mut self.machines, &mut self.streams);
-                        let picked = discovery::pick(
-                            self.zones.records(domain),
-                            &mut untried,
-                            fleet.honour_priority,
-                            |n| streams.below(stream, machines.next_draw(m), n),
-                        );
-                        let Some(record) = picked else { break };
+                    while let Some(record) =
+                        self.pick_record(m, domain, fleet.honour_priority, &mut untried)
+                    {
                         let Target::Host(h) = record.target else {
                             continue;
                         };
@@ -158,25 +151,40 @@ impl World<'_> {
             DiscoveryModel::Static(h) => serves(self, h).then_some(h),
             DiscoveryModel::Dns => {
                 let domain = fleet.domain?;
-                let records = self.zones.records(domain);
-                let mut untried: Vec<u16> = (0..records.len() as u16).collect();
-                let stream = self.machines.stream(m);
-                loop {
-                    let (machines, streams) = (&mut self.machines, &mut self.streams);
-                    let record = discovery::pick(
-                        self.zones.records(domain),
-                        &mut untried,
-                        fleet.honour_priority,
-                        |n| streams.below(stream, machines.next_draw(m), n),
-                    )?;
+                let mut untried = std::mem::take(&mut self.untried);
+                untried.clear();
+                untried.extend(0..self.zones.records(domain).len() as u16);
+                let mut found = None;
+                while let Some(record) =
+                    self.pick_record(m, domain, fleet.honour_priority, &mut untried)
+                {
                     if let Target::Host(h) = record.target
                         && record.port == model.hosts[usize::from(h)].port
                         && serves(self, h)
                     {
-                        return Some(h);
+                        found = Some(h);
+                        break;
                     }
                 }
+                self.untried = untried;
+                found
             }
         }
+    }
+
+    /// The next SRV record machine `m` picks among `untried` (DNS-5, DNS-6), drawing from the
+    /// machine's own random stream.
+    fn pick_record(
+        &mut self,
+        m: MachineId,
+        domain: DomainId,
+        honour_priority: bool,
+        untried: &mut Vec<u16>,
+    ) -> Option<SrvRecord> {
+        let stream = self.machines.stream(m);
+        let (machines, streams) = (&mut self.machines, &mut self.streams);
+        discovery::pick(self.zones.records(domain), untried, honour_priority, |n| {
+            streams.below(stream, machines.next_draw(m), n)
+        })
     }
 }

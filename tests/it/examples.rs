@@ -297,3 +297,55 @@ fn initial_activated_machines_start_licensed_with_cmids_in_the_table() {
     );
     assert_eq!(o.series.hosts[0].count, 50, "capacity 50 (KMS-COUNT-4)");
 }
+
+/// KMS-HOST-6: a record created by hand with the wrong port reaches nothing.
+#[test]
+fn kms_host_6_a_record_with_the_wrong_port_reaches_nothing() {
+    let text = one_host("1d", "ServerC", &clients(30), "")
+        .replace(r#"keys: [ServerC])]"#, r#"keys: [ServerC], publish: false)], manual_srv: [Srv(domain: "corp", target: "kms1", port: 1689)]"#);
+    let (_, o) = run(&text);
+    assert_eq!(
+        o.outcomes[Code::NoHost as usize],
+        o.outcomes.iter().sum::<u64>()
+    );
+    assert_eq!(o.hosts[0].requests, 0);
+    assert!(o.hosts[0].failures > 0);
+}
+
+/// KMS-HOST-4, KMS-HOST-10: a shared host key activates at most `max_hosts` hosts, and a
+/// reinstall with no reactivation left leaves the host unactivated (0xC004F041).
+#[test]
+fn kms_host_4_host_key_limits() {
+    let text = r#"Scenario(
+        name: "keys", duration: "4d",
+        sites: [Site(name: "hq")],
+        domains: [Domain(name: "corp", dns_site: "hq")],
+        host_keys: [HostKey(name: "k", max_hosts: 1, reactivations: 0)],
+        kms_hosts: [KmsHost(name: "a", site: "hq", host_key: "k"), KmsHost(name: "b", site: "hq", host_key: "k", publish: false)],
+        fleets: [Fleet(name: "to-a", site: "hq", count: 5, product: "WindowsServerC", activation: Kms(discovery: Static("a"))),
+                 Fleet(name: "to-b", site: "hq", count: 5, product: "WindowsServerC", activation: Kms(discovery: Static("b")))],
+        timeline: [Event(at: "2d", do: HostReinstall("a"))],
+    )"#;
+    let (_, o) = run(text);
+    assert_eq!(o.fleets[0].first_licensed, Some(0));
+    assert_eq!(
+        o.fleets[1].first_licensed, None,
+        "b is the second host on a one-host key"
+    );
+    assert_eq!(o.hosts[1].max_count[0], 0);
+    // Only "a" now: after its reinstall (no reactivation left) the day-7 renewals are
+    // refused; until then nothing was.
+    let only_a = text
+        .replace("duration: \"4d\"", "duration: \"8d\"")
+        .replace(",\n                 Fleet(name: \"to-b\", site: \"hq\", count: 5, product: \"WindowsServerC\", activation: Kms(discovery: Static(\"b\")))", "");
+    let (m, o) = run(&only_a);
+    assert_eq!(m.fleets.len(), 1);
+    let refused = |d: usize| o.series.attempts[d][Code::HostNotActivated as usize];
+    assert_eq!((0..=6).map(refused).sum::<u64>(), 0);
+    assert!(refused(7) > 0);
+    assert_eq!(
+        o.fleets[0].final_counts[LicenceState::Licensed as usize],
+        5,
+        "a failed renewal keeps the licence"
+    );
+}

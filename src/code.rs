@@ -23,10 +23,13 @@ pub enum Code {
     Notification,
     /// 0xC004F00F: a major hardware change put the machine out of tolerance.
     HardwareChange,
+    /// The machine was offline when the attempt fell due; it waits for the next online
+    /// instant (NET-2).
+    Offline,
 }
 
 impl Code {
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::Activated,
         Code::Renewed,
         Code::CountTooLow,
@@ -36,6 +39,7 @@ impl Code {
         Code::ClockSkew,
         Code::Notification,
         Code::HardwareChange,
+        Code::Offline,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -51,6 +55,7 @@ impl Code {
             Code::ClockSkew => "0xC004F06C",
             Code::Notification => "0xC004F009",
             Code::HardwareChange => "0xC004F00F",
+            Code::Offline => "offline",
         }
     }
 
@@ -74,6 +79,9 @@ impl Code {
                 "grace ended without activation: the machine entered notification mode"
             }
             Code::HardwareChange => "a major hardware change put the machine out of tolerance",
+            Code::Offline => {
+                "the machine was offline when the attempt was due (it waits until online)"
+            }
         }
     }
 

@@ -14,6 +14,7 @@ pub mod code;
 pub mod engine;
 pub mod error;
 pub mod kms;
+pub mod net;
 pub mod observe;
 pub mod report;
 pub mod scenario;

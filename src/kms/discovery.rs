@@ -1,8 +1,8 @@
-//! How a client finds a KMS host: the SRV records of its DNS domain (DNS-1, DNS-3), the
-//! RFC 2782 choice among them (DNS-5), failover within one attempt (DNS-6), the cached host
-//! (DNS-7) and hosts set by hand (DNS-8).
+//! How a client chooses among the SRV records DNS gave it: the RFC 2782 choice (DNS-5) and
+//! failover within one attempt (DNS-6). The records themselves live in `net::dns`; the
+//! cached host (DNS-7) and hosts set by hand (DNS-8) are in `world/attempt.rs`.
 
-use crate::scenario::model::{DomainId, HostId, Model, SrvTarget, SrvUpdate};
+use crate::scenario::model::HostId;
 
 /// One `_vlmcs._tcp` SRV record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,64 +17,9 @@ pub struct SrvRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Host(HostId),
-    /// A name that is no host of the scenario (a stale record, DNS-4): nothing answers there.
-    Stale,
-}
-
-/// The SRV records of every domain, indexed by `DomainId`.
-#[derive(Debug, Clone, Default)]
-pub struct Zones {
-    records: Vec<Vec<SrvRecord>>,
-}
-
-impl Zones {
-    /// The zones as they stand at t = 0 (scenario-format.md: what exists at t = 0 is
-    /// settled). DNS-1: every publishing host registers itself in its own domain and in its
-    /// publish list (DNS-2). DNS-3: with `CreatorOnly` permissions only the first host (in
-    /// file order) that publishes in a domain owns the record; the others fail to publish
-    /// (event 12293). Records created by hand (`manual_srv`) are added after them.
-    pub fn at_start(model: &Model) -> Zones {
-        let mut records = vec![Vec::new(); model.domains.len()];
-        for (h, host) in model.hosts.iter().enumerate() {
-            if !host.publish {
-                continue;
-            }
-            for &d in &host.publish_domains {
-                let zone: &mut Vec<SrvRecord> = &mut records[usize::from(d)];
-                let creator_only =
-                    model.domains[usize::from(d)].srv_update == SrvUpdate::CreatorOnly;
-                let published_by_host = zone.iter().any(|r| matches!(r.target, Target::Host(_)));
-                if creator_only && published_by_host {
-                    continue; // DNS-3: event 12293, the record belongs to its creator
-                }
-                zone.push(SrvRecord {
-                    target: Target::Host(h as HostId),
-                    port: host.port,
-                    priority: host.priority,
-                    weight: host.weight,
-                });
-            }
-        }
-        for srv in &model.manual_srv {
-            records[usize::from(srv.domain)].push(SrvRecord {
-                target: match srv.target {
-                    SrvTarget::Host(h) => Target::Host(h),
-                    SrvTarget::Unknown(_) => Target::Stale,
-                },
-                port: srv.port,
-                priority: srv.priority,
-                weight: srv.weight,
-            });
-        }
-        Zones { records }
-    }
-
-    /// The records a client of `domain` sees.
-    pub fn records(&self, domain: DomainId) -> &[SrvRecord] {
-        self.records
-            .get(usize::from(domain))
-            .map_or(&[], Vec::as_slice)
-    }
+    /// A name that is no host of the scenario (a stale record, DNS-4): nothing answers
+    /// there. The index of the `manual_srv` entry.
+    Stale(u16),
 }
 
 /// Picks the next record to try among `untried` (indices into `records`) and removes it from

@@ -30,6 +30,8 @@ struct FleetCounters {
     /// Machine-seconds spent in notification mode, up to `integral_at`.
     notification_seconds: u128,
     integral_at: SimTime,
+    /// Offline machines at the latest sample (the last one is the end of the run).
+    final_offline: u64,
 }
 
 impl FleetCounters {
@@ -97,6 +99,8 @@ pub struct Observer {
     pub hosts: Vec<HostStats>,
     pub outcomes: [u64; Code::COUNT],
     outcomes_since: [u64; Code::COUNT],
+    /// Per domain, attempts that picked a stale SRV record (a name that is no host).
+    pub stale_record_failures: Vec<u64>,
     pub series: Series,
 }
 
@@ -128,6 +132,7 @@ impl Observer {
             hosts: vec![HostStats::default(); model.hosts.len()],
             outcomes: [0; Code::COUNT],
             outcomes_since: [0; Code::COUNT],
+            stale_record_failures: vec![0; model.domains.len()],
             series: Series::default(),
         }
     }
@@ -208,6 +213,11 @@ impl Observer {
         }
     }
 
+    /// An attempt picked a stale SRV record of domain `d` (DNS-4): it failed and moved on.
+    pub fn stale_record(&mut self, d: u16) {
+        self.stale_record_failures[usize::from(d)] += 1;
+    }
+
     /// An attempt picked host `h` but could not reach it.
     pub fn host_failure(&mut self, h: u16, pool: Pool) {
         let s = &mut self.hosts[usize::from(h)];
@@ -218,13 +228,26 @@ impl Observer {
     /// Takes a sample at the end of instant `now`. Host counts are read after expiring
     /// entries older than the retention window, so a sample shows the count a request
     /// would see.
-    pub fn sample(&mut self, now: SimTime, on_grid: bool, hosts: &mut [KmsHost], retention: u64) {
+    /// `offline` gives, per fleet, the present machines offline at `now`.
+    pub fn sample(
+        &mut self,
+        now: SimTime,
+        on_grid: bool,
+        hosts: &mut [KmsHost],
+        retention: u64,
+        offline: &[u64],
+    ) {
         let series = &mut self.series;
         series.times.push(now);
         series.on_grid.push(on_grid);
-        for c in &mut self.fleets {
+        for (c, &off) in self.fleets.iter_mut().zip(offline) {
             let mut row = c.by_state;
-            row[OFFLINE] = 0;
+            row[OFFLINE] = off;
+            c.max_by_state[OFFLINE] = c.max_by_state[OFFLINE].max(off);
+            if off > 0 {
+                c.first_in_state[OFFLINE].get_or_insert(now);
+            }
+            c.final_offline = off;
             series.fleets.push((row, c.present));
         }
         if !on_grid {
@@ -266,7 +289,11 @@ impl Observer {
                     .reduce(f64::min);
                 FleetResult {
                     machines: c.present,
-                    final_counts: c.by_state,
+                    final_counts: {
+                        let mut counts = c.by_state;
+                        counts[OFFLINE] = c.final_offline;
+                        counts
+                    },
                     max_by_state: c.max_by_state,
                     first_in_state: c.first_in_state,
                     first_licensed: c.first_licensed,
@@ -291,6 +318,8 @@ pub struct Outcome {
     pub hosts: Vec<HostStats>,
     /// Attempt outcomes over the whole run, indexed by `Code`.
     pub outcomes: [u64; Code::COUNT],
+    /// Per domain, attempts that tried a stale SRV record.
+    pub stale_record_failures: Vec<u64>,
     pub expectations: Vec<expect::ExpectResult>,
     pub series: Series,
 }

@@ -78,6 +78,12 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Value {
             )
         })
         .collect();
+    let dns: Map<String, Value> = model
+        .domains
+        .iter()
+        .zip(&outcome.stale_record_failures)
+        .map(|(d, &n)| (d.name.clone(), json!({ "stale_record_failures": n })))
+        .collect();
     let expectations: Vec<Value> = outcome
         .expectations
         .iter()
@@ -93,6 +99,7 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Value {
         "events": outcome.events,
         "fleets": fleets,
         "hosts": hosts,
+        "dns": dns,
         "mak_keys": Map::new(),
         "outcomes": outcomes,
         "expectations": expectations,

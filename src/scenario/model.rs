@@ -24,6 +24,7 @@ pub struct Model {
     pub duration: Secs,
     pub sample_every: Secs,
     pub sites: Vec<String>,
+    pub links: Vec<LinkModel>,
     pub domains: Vec<DomainModel>,
     pub hosts: Vec<HostModel>,
     pub host_keys: Vec<HostKeyModel>,
@@ -34,6 +35,40 @@ pub struct Model {
     /// In file order, which is also the order of execution at equal times.
     pub timeline: Vec<TimedAction>,
     pub expect: Vec<ExpectModel>,
+}
+
+/// A link between two sites and the ports its firewall lets through (NET-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkModel {
+    pub a: SiteId,
+    pub b: SiteId,
+    pub allow: Vec<PortModel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PortModel {
+    Tcp(u16),
+    Udp(u16),
+}
+
+/// DNS queries go to UDP 53.
+pub const DNS_PORT: PortModel = PortModel::Udp(53);
+
+/// When a fleet's machines are online (NET-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnlineModel {
+    Always,
+    /// Online from 08:00 for `hours` every day, each machine's start jittered by up to 1 h.
+    Daily {
+        hours: u32,
+    },
+    /// Online inside these [from, to) intervals, sorted and disjoint.
+    Windows(Vec<(Secs, Secs)>),
+    /// Exponential on and off periods per machine.
+    Random {
+        mean_on: Secs,
+        mean_off: Secs,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +168,9 @@ pub struct FleetModel {
     pub host_caching: bool,
     /// Signed seconds; positive means the client's clock is ahead of the hosts'.
     pub clock_skew: i64,
+    pub online: OnlineModel,
+    /// DNS suffix search list, after its own domain (DNS-2).
+    pub dns_suffixes: Vec<DomainId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,24 +233,56 @@ impl PolicyModel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimedAction {
     pub at: Secs,
     pub action: ActionModel,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionModel {
     HostDown(HostId),
     HostUp(HostId),
     HostRestart(HostId),
     HostReinstall(HostId),
-    Rearm { fleet: FleetId },
-    Reimage { fleet: FleetId, count: u64 },
-    HardwareChange { fleet: FleetId, count: u64 },
+    Rearm {
+        fleet: FleetId,
+    },
+    Reimage {
+        fleet: FleetId,
+        count: u64,
+    },
+    HardwareChange {
+        fleet: FleetId,
+        count: u64,
+    },
     SetPolicy(PolicyChange),
-    AddMachines { fleet: FleetId, count: u64 },
-    RetireMachines { fleet: FleetId, count: u64 },
+    AddMachines {
+        fleet: FleetId,
+        count: u64,
+    },
+    RetireMachines {
+        fleet: FleetId,
+        count: u64,
+    },
+    /// The firewall of the link at this index stops letting the port through.
+    Block {
+        link: u16,
+        port: PortModel,
+    },
+    Allow {
+        link: u16,
+        port: PortModel,
+    },
+    LinkDown(u16),
+    LinkUp(u16),
+    /// The host stops dynamic DNS publishing (slmgr /cdns); its record stays until removed.
+    PublishOff(HostId),
+    /// An admin deletes the SRV records pointing at `target` in `domain`.
+    RemoveSrv {
+        domain: DomainId,
+        target: SrvTarget,
+    },
 }
 
 /// When an expectation is checked.

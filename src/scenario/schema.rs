@@ -319,6 +319,10 @@ pub struct Fleet {
     pub host_caching: bool,
     #[serde(default)]
     pub clock_skew: Duration,
+    /// The client's DNS suffix search list (DNS-2): domains searched, in order, after its own
+    /// when that has no `_vlmcs` record. An addition to the v1 format; default empty.
+    #[serde(default)]
+    pub dns_suffixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -83,6 +83,13 @@ impl Checker<'_> {
         }
     }
 
+    fn port_model(&self, anchors: &[&str], port: schema::Port) -> Result<PortModel> {
+        Ok(match port {
+            schema::Port::Tcp(p) => PortModel::Tcp(self.port(anchors, p)?),
+            schema::Port::Udp(p) => PortModel::Udp(self.port(anchors, p)?),
+        })
+    }
+
     fn unique<'n>(&self, list: &str, names: impl Iterator<Item = &'n str>) -> Result<()> {
         let mut seen = std::collections::BTreeSet::new();
         for name in names {
@@ -194,20 +201,45 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             .ok_or_else(|| c.error(anchors, format!("unknown site \"{name}\"")))
     };
 
+    let mut links: Vec<LinkModel> = Vec::new();
     for link in &s.links {
         let (a, b) = &link.between;
         let qa = format!("\"{a}\"");
         let qb = format!("\"{b}\"");
-        site(&["links", &qa], a)?;
-        site(&["links", &qa, &qb], b)?;
+        let sa = site(&["links", &qa], a)?;
+        let sb = site(&["links", &qa, &qb], b)?;
         if a == b {
             return Err(c.error(&["links", &qa], format!("a link joins \"{a}\" to itself")));
         }
-        for port in &link.allow {
-            let (schema::Port::Tcp(p) | schema::Port::Udp(p)) = *port;
-            c.port(&["links", &qa, &qb, &p.to_string()], p)?;
+        if links
+            .iter()
+            .any(|l| (l.a, l.b) == (sa, sb) || (l.a, l.b) == (sb, sa))
+        {
+            return Err(c.error(
+                &["links", &qa, &qb],
+                format!("\"{a}\" and \"{b}\" are linked twice; give one link all its ports"),
+            ));
         }
+        let mut allow = Vec::new();
+        for port in &link.allow {
+            allow.push(c.port_model(&["links", &qa, &qb, "allow"], *port)?);
+        }
+        links.push(LinkModel {
+            a: sa,
+            b: sb,
+            allow,
+        });
     }
+    let link_between = |here: &dyn Fn(String) -> Error, (a, b): &(String, String)| -> Result<u16> {
+        let unknown = |n: &String| here(format!("unknown site \"{n}\""));
+        let sa = index_of(&sites, a, |s| s.as_str()).ok_or_else(|| unknown(a))?;
+        let sb = index_of(&sites, b, |s| s.as_str()).ok_or_else(|| unknown(b))?;
+        links
+            .iter()
+            .position(|l| (l.a, l.b) == (sa, sb) || (l.a, l.b) == (sb, sa))
+            .map(|i| i as u16)
+            .ok_or_else(|| here(format!("there is no link between \"{a}\" and \"{b}\"")))
+    };
 
     c.unique("domains", s.domains.iter().map(|x| x.name.as_str()))?;
     let mut domains = Vec::new();
@@ -458,11 +490,52 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 ArrivalModel::At(c.not_negative(&strs(&at("At(".into())), "At", t)?)
             }
         };
-        if !matches!(f.online, Online::Always) {
-            return Err(c.unsupported(
-                &strs(&at("online:".into())),
-                "an online schedule other than Always (NET-2 offline periods)",
-            ));
+        let online = match &f.online {
+            Online::Always => OnlineModel::Always,
+            Online::Daily { hours } => {
+                if !(1..=24).contains(hours) {
+                    return Err(c.error(
+                        &strs(&at("Daily".into())),
+                        format!("Daily hours {hours} is outside 1-24"),
+                    ));
+                }
+                OnlineModel::Daily { hours: *hours }
+            }
+            Online::Windows(windows) => {
+                let a = at("Windows".into());
+                let mut model: Vec<(Secs, Secs)> = Vec::new();
+                for (from, to) in windows {
+                    let from_s = c.not_negative(&strs(&a), "window start", *from)?;
+                    let to_s = c.positive(&strs(&a), "window end", *to)?;
+                    if to_s <= from_s {
+                        return Err(c.error(
+                            &strs(&a),
+                            format!("online window (\"{from}\", \"{to}\") ends before it starts"),
+                        ));
+                    }
+                    if model.last().is_some_and(|&(_, end)| from_s < end) {
+                        return Err(c.error(
+                            &strs(&a),
+                            format!("online window (\"{from}\", \"{to}\") overlaps or precedes the one before"),
+                        ));
+                    }
+                    model.push((from_s, to_s));
+                }
+                OnlineModel::Windows(model)
+            }
+            Online::Random { mean_on, mean_off } => {
+                let a = at("Random".into());
+                OnlineModel::Random {
+                    mean_on: c.positive(&strs(&a), "mean_on", *mean_on)?,
+                    mean_off: c.positive(&strs(&a), "mean_off", *mean_off)?,
+                }
+            }
+        };
+        let mut dns_suffixes = Vec::new();
+        for d in &f.dns_suffixes {
+            let id = domain(&strs(&at(format!("\"{d}\""))), &Some(d.clone()))?
+                .expect("a named domain resolves to Some");
+            dns_suffixes.push(id);
         }
         let initial = match f.initial {
             Initial::Fresh => InitialModel::Fresh,
@@ -495,6 +568,8 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             honour_priority: f.honour_priority,
             host_caching: f.host_caching,
             clock_skew: f.clock_skew.secs(),
+            online,
+            dns_suffixes,
         });
     }
     let fleet = |anchors: &[&str], name: &str| -> Result<FleetId> {
@@ -502,26 +577,11 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
             .ok_or_else(|| c.error(anchors, format!("unknown fleet \"{name}\"")))
     };
 
-    // Until the network issue lands, a scenario lives on one site: everything reaches
-    // everything. Anything that would need a path between sites is refused, not ignored.
-    if !s.links.is_empty() {
-        return Err(c.unsupported(&["links"], "links between sites (NET-1)"));
-    }
     for h in &hosts {
         not_internet(&c, h.site, &["kms_hosts", &format!("\"{}\"", h.name)])?;
     }
     for d in &domains {
         not_internet(&c, d.dns_site, &["domains", &format!("\"{}\"", d.name)])?;
-    }
-    let used: std::collections::BTreeSet<SiteId> = (fleets.iter().map(|f| f.site))
-        .chain(hosts.iter().map(|h| h.site))
-        .chain(domains.iter().map(|d| d.dns_site))
-        .collect();
-    if used.len() > 1 {
-        return Err(c.unsupported(
-            &["sites"],
-            "machines, hosts and DNS servers on more than one site (NET-1 paths between sites)",
-        ));
     }
 
     let mut timeline = Vec::new();
@@ -552,6 +612,15 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 return Err(here("count must be at least 1".into()));
             }
             Ok(n)
+        };
+        let port_of = |here: &dyn Fn(String) -> Error, port: schema::Port| -> Result<PortModel> {
+            let (schema::Port::Tcp(p) | schema::Port::Udp(p)) = port;
+            let p16 = u16::try_from(p).ok().filter(|&p| p >= 1);
+            let p16 = p16.ok_or_else(|| here(format!("port {p} is outside 1-65535")))?;
+            Ok(match port {
+                schema::Port::Tcp(_) => PortModel::Tcp(p16),
+                schema::Port::Udp(_) => PortModel::Udp(p16),
+            })
         };
         use schema::Action as A;
         let action = match &e.action {
@@ -588,17 +657,25 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                 fleet: named("fleet", fleet)?,
                 count: count(*n)?,
             },
-            A::Block { .. } | A::Allow { .. } => {
-                return Err(here(unsupported_text("firewall changes (Block, Allow)")));
-            }
-            A::LinkDown { .. } | A::LinkUp { .. } => {
-                return Err(here(unsupported_text("link changes (LinkDown, LinkUp)")));
-            }
-            A::PublishOff(_) | A::RemoveSrv { .. } => {
-                return Err(here(unsupported_text(
-                    "DNS changes during the run (PublishOff, RemoveSrv)",
-                )));
-            }
+            A::Block { between, port } => ActionModel::Block {
+                link: link_between(&here, between)?,
+                port: port_of(&here, *port)?,
+            },
+            A::Allow { between, port } => ActionModel::Allow {
+                link: link_between(&here, between)?,
+                port: port_of(&here, *port)?,
+            },
+            A::LinkDown { between } => ActionModel::LinkDown(link_between(&here, between)?),
+            A::LinkUp { between } => ActionModel::LinkUp(link_between(&here, between)?),
+            A::PublishOff(h) => ActionModel::PublishOff(named("host", h)?),
+            A::RemoveSrv { domain: d, target } => ActionModel::RemoveSrv {
+                domain: index_of(&domains, d, |x| x.name.as_str())
+                    .ok_or_else(|| here(format!("unknown domain \"{d}\"")))?,
+                target: match index_of(&hosts, target, |h| h.name.as_str()) {
+                    Some(h) => SrvTarget::Host(h),
+                    None => SrvTarget::Unknown(target.clone()),
+                },
+            },
             A::RemoveLicenseKey { .. } => {
                 return Err(here(unsupported_text(
                     "Kaspersky key removal (RemoveLicenseKey)",
@@ -724,6 +801,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         duration,
         sample_every,
         sites,
+        links,
         domains,
         hosts,
         host_keys,

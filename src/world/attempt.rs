@@ -31,7 +31,7 @@ impl World<'_> {
     /// Finds a host and asks it. Returns None if a host replied with a count that meets the
     /// threshold (KMS-CLI-8), else the failure code: 0xC004F038 if the count was too low,
     /// the most specific refusal if hosts answered but refused (0xC004F042 first), otherwise
-    /// 0xC004F074.
+    /// 0xC004F074 (no record, DNS unreachable, every host unreachable).
     fn exchange(&mut self, m: MachineId, now: SimTime) -> Option<Code> {
         let model = self.model;
         let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
@@ -43,75 +43,92 @@ impl World<'_> {
                 refusal = Some(code);
             }
         };
-        match fleet.discovery {
-            // DNS-8: a host set by hand is the only one the client asks.
-            DiscoveryModel::Static(h) => match self.ask(m, h, now) {
+        // DNS-8: a host set by hand is the only one the client asks. DNS-7: otherwise the
+        // cached host is asked first; if it does not answer, the client goes back to DNS
+        // within the same attempt.
+        let first = match fleet.discovery {
+            DiscoveryModel::Static(h) => Some(h),
+            DiscoveryModel::Dns if fleet.host_caching => {
+                Some(self.machines.last_host[m as usize]).filter(|&h| h != NO_HOST)
+            }
+            DiscoveryModel::Dns => None,
+        };
+        if let Some(h) = first {
+            match self.ask(m, h, model.hosts[usize::from(h)].port, now) {
                 Answer::Count(c) => return verdict(c),
                 Answer::Refused(code) => note(code),
                 Answer::Unreachable => {}
-            },
-            DiscoveryModel::Dns => {
-                // DNS-7: the cached host is asked first; if it does not answer, the client
-                // goes back to DNS within the same attempt.
-                let cached = if fleet.host_caching {
-                    self.machines.last_host[m as usize]
-                } else {
-                    NO_HOST
+            }
+        }
+        if fleet.discovery == DiscoveryModel::Dns
+            && let Some(domain) = self.lookup(m, now)
+        {
+            let cached = first.unwrap_or(NO_HOST);
+            let mut untried = std::mem::take(&mut self.untried);
+            untried.clear();
+            let records = self.zones.records(domain);
+            untried.extend((0..records.len() as u16).filter(|&i| {
+                records[usize::from(i)].target != Target::Host(cached)
+                    && self.zones.visible(domain, usize::from(i), now)
+            }));
+            let mut result = None;
+            while let Some(record) =
+                self.pick_record(m, domain, fleet.honour_priority, &mut untried)
+            {
+                let h = match record.target {
+                    Target::Host(h) => h,
+                    Target::Stale(_) => {
+                        // DNS-4: nothing answers at a stale record's name; try the next one.
+                        self.obs.stale_record(domain);
+                        continue;
+                    }
                 };
-                if cached != NO_HOST {
-                    match self.ask(m, cached, now) {
-                        Answer::Count(c) => return verdict(c),
-                        Answer::Refused(code) => note(code),
-                        Answer::Unreachable => {}
+                match self.ask(m, h, record.port, now) {
+                    Answer::Count(c) => {
+                        result = Some(verdict(c));
+                        break;
                     }
+                    Answer::Refused(code) => note(code),
+                    Answer::Unreachable => {}
                 }
-                if let Some(domain) = fleet.domain {
-                    let mut untried = std::mem::take(&mut self.untried);
-                    untried.clear();
-                    let records = self.zones.records(domain);
-                    untried.extend(
-                        (0..records.len() as u16)
-                            .filter(|&i| records[usize::from(i)].target != Target::Host(cached)),
-                    );
-                    let mut result = None;
-                    while let Some(record) =
-                        self.pick_record(m, domain, fleet.honour_priority, &mut untried)
-                    {
-                        let Target::Host(h) = record.target else {
-                            continue;
-                        };
-                        if record.port != model.hosts[usize::from(h)].port {
-                            // A record with the wrong port reaches nothing (KMS-HOST-6).
-                            self.obs
-                                .host_failure(h, model.products[usize::from(fleet.product)].pool);
-                            continue;
-                        }
-                        match self.ask(m, h, now) {
-                            Answer::Count(c) => {
-                                result = Some(verdict(c));
-                                break;
-                            }
-                            Answer::Refused(code) => note(code),
-                            Answer::Unreachable => {}
-                        }
-                    }
-                    self.untried = untried;
-                    if let Some(verdict) = result {
-                        return verdict;
-                    }
-                }
+            }
+            self.untried = untried;
+            if let Some(verdict) = result {
+                return verdict;
             }
         }
         Some(refusal.unwrap_or(Code::NoHost))
     }
 
-    /// Sends machine `m`'s request to host `h`.
-    fn ask(&mut self, m: MachineId, h: HostId, now: SimTime) -> Answer {
+    /// DNS-2: the domain whose `_vlmcs._tcp` records machine `m` gets: its own domain, then
+    /// the domains of its suffix search list, the first that answers with records. NET-1: a
+    /// domain's DNS server must be reachable on UDP 53.
+    fn lookup(&self, m: MachineId, now: SimTime) -> Option<DomainId> {
+        let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
+        fleet
+            .domain
+            .into_iter()
+            .chain(fleet.dns_suffixes.iter().copied())
+            .find(|&d| {
+                let dns_site = self.model.domains[usize::from(d)].dns_site;
+                self.topology.reaches(fleet.site, dns_site, self.dns_port)
+                    && self.zones.any_visible(d, now)
+            })
+    }
+
+    /// Sends machine `m`'s request to host `h` on `port`. NET-1, KMS-HOST-6: the host must be
+    /// up, listening on that port, and reachable from the machine's site on it.
+    fn ask(&mut self, m: MachineId, h: HostId, port: u16, now: SimTime) -> Answer {
         let model = self.model;
         let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
         let product = &model.products[usize::from(fleet.product)];
+        let host_model = &model.hosts[usize::from(h)];
+        let reachable = port == host_model.port
+            && self
+                .topology
+                .reaches(fleet.site, host_model.site, self.host_port[usize::from(h)]);
         let host = &mut self.hosts[usize::from(h)];
-        if !host.up {
+        if !host.up || !reachable {
             self.obs.host_failure(h, product.pool);
             return Answer::Unreachable;
         }
@@ -143,24 +160,37 @@ impl World<'_> {
         let model = self.model;
         let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
         let group = model.products[usize::from(fleet.product)].group;
-        let serves = |world: &Self, h: HostId| {
+        let serves = |world: &Self, h: HostId, port: u16| {
             let host = &world.hosts[usize::from(h)];
-            host.up && host.activated && host.serves_group(group)
+            let host_model = &model.hosts[usize::from(h)];
+            host.up
+                && host.activated
+                && host.serves_group(group)
+                && port == host_model.port
+                && world.topology.reaches(
+                    fleet.site,
+                    host_model.site,
+                    world.host_port[usize::from(h)],
+                )
         };
         match fleet.discovery {
-            DiscoveryModel::Static(h) => serves(self, h).then_some(h),
+            DiscoveryModel::Static(h) => {
+                serves(self, h, model.hosts[usize::from(h)].port).then_some(h)
+            }
             DiscoveryModel::Dns => {
-                let domain = fleet.domain?;
+                let domain = self.lookup(m, 0)?;
                 let mut untried = std::mem::take(&mut self.untried);
                 untried.clear();
-                untried.extend(0..self.zones.records(domain).len() as u16);
+                untried.extend(
+                    (0..self.zones.records(domain).len() as u16)
+                        .filter(|&i| self.zones.visible(domain, usize::from(i), 0)),
+                );
                 let mut found = None;
                 while let Some(record) =
                     self.pick_record(m, domain, fleet.honour_priority, &mut untried)
                 {
                     if let Target::Host(h) = record.target
-                        && record.port == model.hosts[usize::from(h)].port
-                        && serves(self, h)
+                        && serves(self, h, record.port)
                     {
                         found = Some(h);
                         break;

@@ -6,6 +6,7 @@ use crate::engine::random::{name_hash, stream_of};
 use crate::engine::{NEVER, SimTime};
 use crate::kms::client::{Licence, LicenceState, MAX_REARMS};
 use crate::kms::host::Cmid;
+use crate::net::schedule::RandomCursor;
 use crate::scenario::model::{FleetId, HostId, Image};
 
 /// A global machine id (index into the arrays of `Machines`).
@@ -40,6 +41,10 @@ pub struct Machines {
     /// Random draws used so far: the position in the machine's own stream.
     pub draws: Vec<u32>,
     pub rearms_left: Vec<u8>,
+    /// `Daily` schedules: the machine's start jitter in seconds (NET-2).
+    pub jitter: Vec<u16>,
+    /// `Random` schedules: where its on/off sequence has got to (NET-2).
+    pub cursor: Vec<RandomCursor>,
     /// Per fleet, its machines' ids in fleet-index order.
     pub members: Vec<Vec<MachineId>>,
     /// Per fleet, the random stream key (hash of the fleet name).
@@ -70,6 +75,8 @@ impl Machines {
         self.last_host.reserve(n);
         self.draws.reserve(n);
         self.rearms_left.reserve(n);
+        self.jitter.reserve(n);
+        self.cursor.reserve(n);
     }
 
     /// Adds a machine to `fleet` with the next fleet index; it has not arrived yet.
@@ -92,6 +99,8 @@ impl Machines {
         self.last_host.push(NO_HOST);
         self.draws.push(0);
         self.rearms_left.push(MAX_REARMS);
+        self.jitter.push(0);
+        self.cursor.push(RandomCursor::default());
         self.cmid[id as usize] = self.install_cmid(id, false);
         id
     }

@@ -11,17 +11,24 @@
 
 mod attempt;
 mod machines;
+mod online;
 mod timeline;
 
 pub use machines::{MachineId, NO_HOST};
 
 use crate::code::Code;
+use crate::engine::random::{name_hash, stream_of};
 use crate::engine::{EventQueue, NEVER, SimTime, Streams};
 use crate::kms::client::{Licence, Timers};
-use crate::kms::discovery::Zones;
 use crate::kms::host::KmsHost;
+use crate::net::dns::Zones;
+use crate::net::schedule::DAILY_JITTER;
+use crate::net::topology::{PortId, Topology};
 use crate::observe::{Observer, Outcome, expect};
-use crate::scenario::model::{ArrivalModel, InitialModel, Model, PolicyModel, When};
+use crate::scenario::model::{
+    ArrivalModel, DNS_PORT, FleetId, HostId, InitialModel, Model, OnlineModel, PolicyModel,
+    PortModel, When,
+};
 use machines::{Machines, Presence};
 
 /// Re-activations a host's own key allows (KMS-HOST-4).
@@ -35,14 +42,31 @@ enum Event {
     Attempt(MachineId),
     /// The machine's licence deadline (end of grace, validity or out-of-tolerance grace).
     Deadline(MachineId),
+    /// A host's daily SRV re-registration (KMS-HOST-8).
+    Register(HostId),
 }
+
+/// Seconds between a publishing host's SRV registrations (KMS-HOST-8).
+const REGISTRATION_INTERVAL: SimTime = 86_400;
+/// Stream kind of a host's draws.
+const HOST_STREAM: u64 = 0x4057;
 
 pub struct World<'m> {
     model: &'m Model,
     /// The policy now in force (SetPolicy changes it).
     policy: PolicyModel,
     hosts: Vec<KmsHost>,
+    /// Whether each host still publishes itself in DNS (PublishOff stops it).
+    publishing: Vec<bool>,
     zones: Zones,
+    topology: Topology,
+    /// Each host's TCP port among the topology's ports of interest.
+    host_port: Vec<PortId>,
+    dns_port: PortId,
+    /// Machines present per fleet.
+    present: Vec<u64>,
+    /// Per `Daily` fleet, present machines per jitter second (empty for other fleets).
+    daily_jitters: Vec<Vec<u32>>,
     machines: Machines,
     queue: EventQueue<Event>,
     streams: Streams,
@@ -54,11 +78,36 @@ pub struct World<'m> {
 
 impl<'m> World<'m> {
     pub fn new(model: &'m Model, seed: u64) -> Self {
+        let topology = Topology::new(model.sites.len(), &model.links, Topology::ports_of(model));
+        let port_id = |p: PortModel| {
+            topology
+                .port_id(p)
+                .expect("ports of interest include every host port and DNS")
+        };
+        let host_port = model
+            .hosts
+            .iter()
+            .map(|h| port_id(PortModel::Tcp(h.port)))
+            .collect();
+        let dns_port = port_id(DNS_PORT);
         let mut world = World {
             model,
             policy: model.policy,
             hosts: initial_hosts(model),
+            publishing: model.hosts.iter().map(|h| h.publish).collect(),
             zones: Zones::at_start(model),
+            topology,
+            host_port,
+            dns_port,
+            present: vec![0; model.fleets.len()],
+            daily_jitters: model
+                .fleets
+                .iter()
+                .map(|f| match f.online {
+                    OnlineModel::Daily { .. } => vec![0; DAILY_JITTER as usize],
+                    _ => Vec::new(),
+                })
+                .collect(),
             machines: Machines::new(model.fleets.iter().map(|f| (f.name.clone(), f.image))),
             queue: EventQueue::new(),
             streams: Streams::new(seed),
@@ -71,9 +120,16 @@ impl<'m> World<'m> {
         for (i, t) in model.timeline.iter().enumerate() {
             world.queue.push(t.at, Event::Timeline(i as u32));
         }
+        for (h, host) in model.hosts.iter().enumerate() {
+            // KMS-HOST-8: registered at t = 0 (Zones::at_start), then every 24 hours from a
+            // phase of its own.
+            let stream = stream_of(name_hash(&host.name), HOST_STREAM);
+            let phase = 1 + world.streams.below(stream, 0, REGISTRATION_INTERVAL);
+            world.queue.push(phase, Event::Register(h as HostId));
+        }
         for (f, fleet) in model.fleets.iter().enumerate() {
             for _ in 0..fleet.count {
-                let m = world.machines.add(f as u16);
+                let m = world.add_machine(f as FleetId);
                 match fleet.arrival {
                     ArrivalModel::AllAtStart => {
                         world.obs.scheduled_arrival(f as u16, 0);
@@ -124,21 +180,39 @@ impl<'m> World<'m> {
             fleets,
             hosts: self.obs.hosts,
             outcomes: self.obs.outcomes,
+            stale_record_failures: self.obs.stale_record_failures,
             expectations,
             series: self.obs.series,
         }
     }
 
     fn sample(&mut self, (t, on_grid): (SimTime, bool)) {
+        let offline = self.offline_counts(t);
+        let retention = self.policy.cmid_retention;
         self.obs
-            .sample(t, on_grid, &mut self.hosts, self.policy.cmid_retention);
+            .sample(t, on_grid, &mut self.hosts, retention, &offline);
+    }
+
+    /// A new machine of fleet `f`, not arrived yet.
+    fn add_machine(&mut self, f: FleetId) -> MachineId {
+        let m = self.machines.add(f);
+        if let OnlineModel::Daily { .. } = self.model.fleets[usize::from(f)].online {
+            self.machines.jitter[m as usize] = self.daily_jitter(m);
+        }
+        m
     }
 
     /// Routes one event; returns false if it was stale.
     fn handle(&mut self, now: SimTime, event: Event) -> bool {
         match event {
             Event::Timeline(i) => {
-                self.apply(self.model.timeline[i as usize].action, now);
+                self.apply(&self.model.timeline[i as usize].action, now);
+                true
+            }
+            Event::Register(h) => {
+                self.register(h, now);
+                self.queue
+                    .push(now + REGISTRATION_INTERVAL, Event::Register(h));
                 true
             }
             Event::Arrive(m) => {
@@ -151,7 +225,18 @@ impl<'m> World<'m> {
                 let live = self.machines.presence[m as usize] == Presence::Present
                     && self.machines.next_attempt[m as usize] == now;
                 if live {
-                    self.attempt(m, now);
+                    // NET-2: nothing is attempted while offline; the attempt waits for the
+                    // next online instant.
+                    let online_at = self.next_online(m, now);
+                    if online_at == now {
+                        self.attempt(m, now);
+                    } else {
+                        self.obs.outcome(Code::Offline);
+                        self.machines.next_attempt[m as usize] = online_at;
+                        if online_at != NEVER {
+                            self.queue.push(online_at, Event::Attempt(m));
+                        }
+                    }
                 }
                 live
             }
@@ -186,6 +271,7 @@ impl<'m> World<'m> {
     /// first attempt is at once (scenario-format.md), or at its renewal time if activated.
     fn arrive(&mut self, m: MachineId, now: SimTime, initial: InitialModel) {
         self.machines.presence[m as usize] = Presence::Present;
+        self.count_presence(m, true);
         let f = self.machines.fleet[m as usize];
         let (licence, first_attempt) = match initial {
             InitialModel::Fresh => (Licence::fresh(now, self.grace(m)), now),
@@ -236,6 +322,16 @@ impl<'m> World<'m> {
             now + self.streams.below(stream, draw, timers.activation_interval)
         };
         (Licence::licensed_until(deadline), first_attempt)
+    }
+
+    /// KMS-HOST-8: a running, publishing host registers its SRV record in each of its
+    /// publish domains (DNS-1, DNS-2); a later host under `CreatorOnly` is denied (DNS-3).
+    fn register(&mut self, h: HostId, now: SimTime) {
+        if self.publishing[usize::from(h)] && self.hosts[usize::from(h)].up {
+            for &d in &self.model.hosts[usize::from(h)].publish_domains {
+                self.zones.register_during_run(self.model, h, d, now);
+            }
+        }
     }
 
     /// The initial grace of machine `m`'s product: the product's own wins (KMS-CLI-5).

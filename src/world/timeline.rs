@@ -8,17 +8,33 @@ use crate::kms::client::{self, Licence};
 use crate::scenario::model::{ActionModel, FleetId, InitialModel};
 
 impl World<'_> {
-    pub(super) fn apply(&mut self, action: ActionModel, now: SimTime) {
-        match action {
+    pub(super) fn apply(&mut self, action: &ActionModel, now: SimTime) {
+        match *action {
             ActionModel::HostDown(h) => self.hosts[usize::from(h)].up = false,
-            ActionModel::HostUp(h) => self.hosts[usize::from(h)].up = true,
+            ActionModel::HostUp(h) => {
+                self.hosts[usize::from(h)].up = true;
+                // The service registers its SRV record as it starts (KMS-HOST-8).
+                self.register(h, now);
+            }
             // KMS-COUNT-6
             ActionModel::HostRestart(h) => {
-                self.hosts[usize::from(h)].restart(self.policy.restart_clears_cmids)
+                self.hosts[usize::from(h)].restart(self.policy.restart_clears_cmids);
+                self.register(h, now);
             }
             // KMS-HOST-4
-            ActionModel::HostReinstall(h) => self.hosts[usize::from(h)].reinstall(),
+            ActionModel::HostReinstall(h) => {
+                self.hosts[usize::from(h)].reinstall();
+                self.register(h, now);
+            }
             ActionModel::SetPolicy(change) => self.policy.apply(&change),
+            ActionModel::Block { link, port } => self.topology.set_port(link, port, false),
+            ActionModel::Allow { link, port } => self.topology.set_port(link, port, true),
+            ActionModel::LinkDown(link) => self.topology.set_link_up(link, false),
+            ActionModel::LinkUp(link) => self.topology.set_link_up(link, true),
+            ActionModel::PublishOff(h) => self.publishing[usize::from(h)] = false,
+            ActionModel::RemoveSrv { domain, ref target } => {
+                self.zones.remove(self.model, domain, target, now)
+            }
             ActionModel::Rearm { fleet } => {
                 for m in self.present(fleet, u64::MAX) {
                     // KMS-CLI-7: new grace and a new CMID; with no rearm left nothing changes.
@@ -52,7 +68,7 @@ impl World<'_> {
             }
             ActionModel::AddMachines { fleet, count } => {
                 for _ in 0..count {
-                    let m = self.machines.add(fleet);
+                    let m = self.add_machine(fleet);
                     self.obs.added_arrival(fleet, now);
                     self.arrive(m, now, InitialModel::Fresh);
                 }
@@ -60,6 +76,7 @@ impl World<'_> {
             ActionModel::RetireMachines { fleet, count } => {
                 for m in self.present(fleet, count) {
                     self.machines.presence[m as usize] = Presence::Retired;
+                    self.count_presence(m, false);
                     let state = self.machines.licence[m as usize].state;
                     self.obs.transition(fleet, Some(state), None, now);
                 }

@@ -1,0 +1,231 @@
+//! DNS zones and their `_vlmcs._tcp` SRV records (DNS-1 to DNS-4, KMS-HOST-8).
+//!
+//! Records are never deleted from the vectors: a removal sets the moment it stops being
+//! visible, and every change during the run becomes visible to clients only after the
+//! domain's replication delay (DNS-4). Indices therefore stay stable.
+
+use crate::engine::{NEVER, SimTime};
+use crate::kms::discovery::{SrvRecord, Target};
+use crate::scenario::model::{DomainId, HostId, Model, SrvTarget, SrvUpdate};
+
+#[derive(Debug, Clone, Default)]
+struct Zone {
+    records: Vec<SrvRecord>,
+    /// The host that registered each record dynamically (None: created by hand).
+    owner: Vec<Option<HostId>>,
+    visible_from: Vec<SimTime>,
+    /// When a removal becomes visible (`NEVER`: not removed).
+    hidden_from: Vec<SimTime>,
+    creator_only: bool,
+    replication_delay: SimTime,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Zones {
+    zones: Vec<Zone>,
+}
+
+/// What a host's dynamic registration came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// Its record is there (new, or refreshed).
+    Published,
+    /// DNS-3: another host created the record and the permissions are `CreatorOnly`
+    /// (event 12293 on the host).
+    Denied,
+}
+
+impl Zones {
+    /// The zones at t = 0: what exists at the start is settled and visible at once
+    /// (scenario-format.md). Publishing hosts register in file order (DNS-1, DNS-2, DNS-3),
+    /// then the records created by hand are added.
+    pub fn at_start(model: &Model) -> Zones {
+        let mut zones = Zones {
+            zones: model
+                .domains
+                .iter()
+                .map(|d| Zone {
+                    creator_only: d.srv_update == SrvUpdate::CreatorOnly,
+                    replication_delay: d.replication_delay,
+                    ..Zone::default()
+                })
+                .collect(),
+        };
+        for (h, host) in model.hosts.iter().enumerate() {
+            if host.publish {
+                for &d in &host.publish_domains {
+                    zones.register(model, h as HostId, d, 0, 0);
+                }
+            }
+        }
+        for (i, srv) in model.manual_srv.iter().enumerate() {
+            let zone = &mut zones.zones[usize::from(srv.domain)];
+            zone.records.push(SrvRecord {
+                target: match srv.target {
+                    SrvTarget::Host(h) => Target::Host(h),
+                    SrvTarget::Unknown(_) => Target::Stale(i as u16),
+                },
+                port: srv.port,
+                priority: srv.priority,
+                weight: srv.weight,
+            });
+            zone.owner.push(None);
+            zone.visible_from.push(0);
+            zone.hidden_from.push(NEVER);
+        }
+        zones
+    }
+
+    /// Host `h` registers its SRV record in domain `d` at `now`; the change is visible after
+    /// `delay` (the domain's replication delay during the run, 0 at the start).
+    fn register(
+        &mut self,
+        model: &Model,
+        h: HostId,
+        d: DomainId,
+        now: SimTime,
+        delay: SimTime,
+    ) -> Registration {
+        let zone = &mut self.zones[usize::from(d)];
+        let live = |i: usize| zone.hidden_from[i] == NEVER;
+        if (0..zone.records.len()).any(|i| live(i) && zone.owner[i] == Some(h)) {
+            return Registration::Published; // KMS-HOST-8: a refresh changes nothing visible
+        }
+        if zone.creator_only && (0..zone.records.len()).any(|i| live(i) && zone.owner[i].is_some())
+        {
+            return Registration::Denied;
+        }
+        let host = &model.hosts[usize::from(h)];
+        zone.records.push(SrvRecord {
+            target: Target::Host(h),
+            port: host.port,
+            priority: host.priority,
+            weight: host.weight,
+        });
+        zone.owner.push(Some(h));
+        zone.visible_from.push(now + delay);
+        zone.hidden_from.push(NEVER);
+        Registration::Published
+    }
+
+    /// KMS-HOST-8: a publishing host (re-)registers in its publish domains; a change shows
+    /// after the replication delay (DNS-4).
+    pub fn register_during_run(
+        &mut self,
+        model: &Model,
+        h: HostId,
+        d: DomainId,
+        now: SimTime,
+    ) -> Registration {
+        let delay = self.zones[usize::from(d)].replication_delay;
+        self.register(model, h, d, now, delay)
+    }
+
+    /// `RemoveSrv`: an admin deletes the records of `target` in domain `d`.
+    pub fn remove(&mut self, model: &Model, d: DomainId, target: &SrvTarget, now: SimTime) {
+        let zone = &mut self.zones[usize::from(d)];
+        let gone = now + zone.replication_delay;
+        for i in 0..zone.records.len() {
+            let matches = match (zone.records[i].target, target) {
+                (Target::Host(a), SrvTarget::Host(b)) => a == *b,
+                (Target::Stale(m), SrvTarget::Unknown(name)) => {
+                    model.manual_srv[usize::from(m)].target == SrvTarget::Unknown(name.clone())
+                }
+                _ => false,
+            };
+            if matches && zone.hidden_from[i] == NEVER {
+                zone.hidden_from[i] = gone;
+            }
+        }
+    }
+
+    /// All records of domain `d`, visible or not; index with `visible`.
+    pub fn records(&self, d: DomainId) -> &[SrvRecord] {
+        &self.zones[usize::from(d)].records
+    }
+
+    /// Whether record `i` of domain `d` is visible to clients at `now`.
+    pub fn visible(&self, d: DomainId, i: usize, now: SimTime) -> bool {
+        let zone = &self.zones[usize::from(d)];
+        zone.visible_from[i] <= now && now < zone.hidden_from[i]
+    }
+
+    /// Whether domain `d` shows any record at `now`.
+    pub fn any_visible(&self, d: DomainId, now: SimTime) -> bool {
+        (0..self.records(d).len()).any(|i| self.visible(d, i, now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(srv_update: &str) -> Model {
+        let text = format!(
+            r#"Scenario(name: "z", duration: "10d",
+                sites: [Site(name: "hq")],
+                domains: [Domain(name: "corp", dns_site: "hq", srv_update: {srv_update}, replication_delay: "1h")],
+                kms_hosts: [KmsHost(name: "a", site: "hq"), KmsHost(name: "b", site: "hq")],
+                manual_srv: [Srv(domain: "corp", target: "kms-old")],
+                fleets: [Fleet(name: "f", site: "hq", count: 1, activation: Kms())])"#
+        );
+        crate::scenario::parse("z.ron", text.as_bytes()).unwrap()
+    }
+
+    fn targets(z: &Zones, now: SimTime) -> Vec<Target> {
+        (0..z.records(0).len())
+            .filter(|&i| z.visible(0, i, now))
+            .map(|i| z.records(0)[i].target)
+            .collect()
+    }
+
+    /// DNS-3: with default permissions only the first host publishes.
+    #[test]
+    fn dns_3_creator_only_denies_later_hosts_until_the_record_is_removed() {
+        let m = model("CreatorOnly");
+        let mut z = Zones::at_start(&m);
+        assert_eq!(targets(&z, 0), vec![Target::Host(0), Target::Stale(0)]);
+        assert_eq!(z.register_during_run(&m, 1, 0, 100), Registration::Denied);
+        // DNS-4: the removal shows after the replication delay; then "b" may create the record.
+        z.remove(&m, 0, &SrvTarget::Host(0), 1_000);
+        assert_eq!(
+            targets(&z, 1_000 + 3_599),
+            vec![Target::Host(0), Target::Stale(0)]
+        );
+        assert_eq!(targets(&z, 1_000 + 3_600), vec![Target::Stale(0)]);
+        assert_eq!(
+            z.register_during_run(&m, 1, 0, 5_000),
+            Registration::Published
+        );
+        assert_eq!(
+            targets(&z, 5_000 + 3_600),
+            vec![Target::Stale(0), Target::Host(1)]
+        );
+    }
+
+    /// DNS-1, DNS-3: with permissions opened, every publishing host has its record.
+    #[test]
+    fn dns_1_any_host_publishes_every_host() {
+        let m = model("AnyHost");
+        let z = Zones::at_start(&m);
+        assert_eq!(
+            targets(&z, 0),
+            vec![Target::Host(0), Target::Host(1), Target::Stale(0)]
+        );
+    }
+
+    /// DNS-4, KMS-HOST-8: a record created by hand stays until removed; re-registration of a
+    /// live record changes nothing.
+    #[test]
+    fn dns_4_manual_records_stay_until_removed() {
+        let m = model("AnyHost");
+        let mut z = Zones::at_start(&m);
+        assert_eq!(
+            z.register_during_run(&m, 0, 0, 86_400),
+            Registration::Published
+        );
+        assert_eq!(z.records(0).len(), 3);
+        z.remove(&m, 0, &SrvTarget::Unknown("kms-old".into()), 0);
+        assert_eq!(targets(&z, 3_600), vec![Target::Host(0), Target::Host(1)]);
+    }
+}

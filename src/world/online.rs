@@ -1,0 +1,104 @@
+//! Offline periods (NET-2): whether a machine is online, when it next is, and how many of a
+//! fleet are offline at a sample — without an event per machine per day.
+
+use super::machines::Presence;
+use super::{MachineId, World};
+use crate::engine::SimTime;
+use crate::engine::random::stream_of;
+use crate::net::schedule::{DAILY_JITTER, RandomSchedule, daily_next_online, windows_next_online};
+use crate::scenario::model::OnlineModel;
+
+/// Stream kind of a machine's schedule draws: kept apart from its activation draws, so a
+/// schedule change never shifts them.
+const SCHEDULE_STREAM: u64 = 0x5c4e_d01e;
+
+impl World<'_> {
+    fn schedule_stream(&self, m: MachineId) -> u64 {
+        stream_of(self.machines.stream(m), SCHEDULE_STREAM)
+    }
+
+    /// The machine's `Daily` start jitter, uniform in [0, 1 h), from its schedule stream.
+    pub(super) fn daily_jitter(&mut self, m: MachineId) -> u16 {
+        let stream = self.schedule_stream(m);
+        self.streams.below(stream, 0, DAILY_JITTER) as u16
+    }
+
+    /// The first instant at or after `t` when machine `m` is online (`NEVER` if it never is
+    /// again).
+    pub(super) fn next_online(&mut self, m: MachineId, t: SimTime) -> SimTime {
+        let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
+        match &fleet.online {
+            OnlineModel::Always => t,
+            OnlineModel::Daily { hours } => {
+                daily_next_online(t, *hours, SimTime::from(self.machines.jitter[m as usize]))
+            }
+            OnlineModel::Windows(windows) => windows_next_online(t, windows),
+            OnlineModel::Random { mean_on, mean_off } => {
+                let stream = self.schedule_stream(m);
+                let streams = &mut self.streams;
+                let mut schedule = RandomSchedule {
+                    mean_on: *mean_on,
+                    mean_off: *mean_off,
+                    draw: |k| streams.bits(stream, k),
+                };
+                schedule.next_online(&mut self.machines.cursor[m as usize], t)
+            }
+        }
+    }
+
+    /// Per fleet, the present machines offline at `t`. `Always` and `Windows` fleets are
+    /// all on or all off; `Daily` fleets are counted from a histogram of their machines'
+    /// jitters (3,600 buckets, whatever the fleet size); only `Random` fleets are scanned.
+    pub(super) fn offline_counts(&mut self, t: SimTime) -> Vec<u64> {
+        let model = self.model;
+        (0..model.fleets.len())
+            .map(|f| match &model.fleets[f].online {
+                OnlineModel::Always => 0,
+                OnlineModel::Windows(windows) => {
+                    if windows_next_online(t, windows) == t {
+                        0
+                    } else {
+                        self.present[f]
+                    }
+                }
+                OnlineModel::Daily { hours } => self.daily_jitters[f]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| daily_next_online(t, *hours, j as SimTime) != t)
+                    .map(|(_, &n)| u64::from(n))
+                    .sum(),
+                OnlineModel::Random { .. } => {
+                    let members = std::mem::take(&mut self.machines.members[f]);
+                    let offline = members
+                        .iter()
+                        .filter(|&&m| {
+                            self.machines.presence[m as usize] == Presence::Present
+                                && self.next_online(m, t) != t
+                        })
+                        .count() as u64;
+                    self.machines.members[f] = members;
+                    offline
+                }
+            })
+            .collect()
+    }
+
+    /// Keeps the per-fleet presence counts and `Daily` jitter histograms as a machine
+    /// arrives or leaves.
+    pub(super) fn count_presence(&mut self, m: MachineId, arriving: bool) {
+        let f = usize::from(self.machines.fleet[m as usize]);
+        let jitters = &mut self.daily_jitters[f];
+        let bucket = usize::from(self.machines.jitter[m as usize]);
+        if arriving {
+            self.present[f] += 1;
+            if let Some(n) = jitters.get_mut(bucket) {
+                *n += 1;
+            }
+        } else {
+            self.present[f] -= 1;
+            if let Some(n) = jitters.get_mut(bucket) {
+                *n -= 1;
+            }
+        }
+    }
+}

@@ -85,6 +85,17 @@ pub fn text(model: &Model, seed: u64, outcome: &Outcome) -> String {
         }
     }
 
+    let stale: Vec<String> = model
+        .domains
+        .iter()
+        .zip(&outcome.stale_record_failures)
+        .filter(|(_, n)| **n > 0)
+        .map(|(d, n)| format!("  {}: {n} failed connections to stale SRV records", d.name))
+        .collect();
+    if !stale.is_empty() {
+        let _ = writeln!(s, "\nDNS\n{}", stale.join("\n"));
+    }
+
     let _ = writeln!(s, "\nAttempt outcomes");
     for c in Code::ALL {
         let n = outcome.outcomes[c as usize];

@@ -15,7 +15,7 @@ fn default_sample_every() -> Duration {
 fn default_replication_delay() -> Duration {
     Duration(900)
 }
-fn default_kms_port() -> u32 {
+fn default_kms_port() -> i64 {
     1688
 }
 fn default_host_keys() -> Vec<KeyGroup> {
@@ -30,7 +30,7 @@ fn default_max_hosts() -> u32 {
 fn default_reactivations() -> u32 {
     9
 }
-fn default_ksc_port() -> u32 {
+fn default_ksc_port() -> i64 {
     13000
 }
 fn default_max_persistent() -> u32 {
@@ -83,8 +83,8 @@ pub struct Site {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Port {
-    Tcp(u32),
-    Udp(u32),
+    Tcp(i64),
+    Udp(i64),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -148,7 +148,7 @@ pub struct KmsHost {
     #[serde(default)]
     pub host_key: Option<String>,
     #[serde(default = "default_kms_port")]
-    pub port: u32,
+    pub port: i64,
     #[serde(default = "yes")]
     pub publish: bool,
     #[serde(default)]
@@ -179,7 +179,7 @@ pub struct Srv {
     pub domain: String,
     pub target: String,
     #[serde(default = "default_kms_port")]
-    pub port: u32,
+    pub port: i64,
     #[serde(default)]
     pub priority: u16,
     #[serde(default)]
@@ -350,7 +350,7 @@ pub struct KscServer {
     pub name: String,
     pub site: String,
     #[serde(default = "default_ksc_port")]
-    pub port: u32,
+    pub port: i64,
     #[serde(default = "default_max_persistent")]
     pub max_persistent: u32,
     #[serde(default)]

@@ -76,7 +76,7 @@ impl Checker<'_> {
         Ok(secs)
     }
 
-    fn port(&self, anchors: &[&str], port: u32) -> Result<u16> {
+    fn port(&self, anchors: &[&str], port: i64) -> Result<u16> {
         match u16::try_from(port) {
             Ok(p) if p >= 1 => Ok(p),
             _ => Err(self.error(anchors, format!("port {port} is outside 1-65535"))),
@@ -520,6 +520,11 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
                         ));
                     }
                     model.push((from_s, to_s));
+                }
+                // A window that reaches the end of the run stays open through the final
+                // sample: ("220d", "365d") in a 365-day run means "online until the end".
+                for w in model.iter_mut().filter(|w| w.1 >= duration) {
+                    w.1 = Secs::MAX;
                 }
                 OnlineModel::Windows(model)
             }

@@ -166,3 +166,62 @@ fn no_panic_on_corrupted_scenarios() {
         let _ = actsim::scenario::parse("fuzz.ron", &text);
     }
 }
+
+fn with_link(link: &str) -> String {
+    minimal("", &format!("  links: [{link}],\n"))
+}
+
+#[test]
+fn net_1_link_to_an_unknown_site() {
+    let (line, column, message) =
+        error(with_link(r#"Link(between: ("hq", "branch"), allow: [Tcp(1688)])"#).as_bytes());
+    assert_eq!(line, 8);
+    assert!(column > 10, "{column}");
+    assert!(message.contains("branch"), "{message}");
+}
+
+#[test]
+fn kms_host_6_ports_outside_1_to_65535_are_refused() {
+    for port in ["Tcp(0)", "Udp(0)", "Tcp(70000)", "Tcp(-1)"] {
+        let (line, _, message) = error(
+            with_link(&format!(
+                r#"Link(between: ("hq", "internet"), allow: [{port}])"#
+            ))
+            .as_bytes(),
+        );
+        assert_eq!(line, 8, "{port}: {message}");
+        assert!(
+            message.contains("port") || message.contains("integer"),
+            "{port}: {message}"
+        );
+    }
+    let (_, _, message) = error(
+        minimal("", "")
+            .replace("site: \"hq\")]", "site: \"hq\", port: 0)]")
+            .as_bytes(),
+    );
+    assert!(message.contains("port"), "{message}");
+}
+
+#[test]
+fn a_link_to_itself_and_a_duplicate_link_are_refused() {
+    let (_, _, message) = error(with_link(r#"Link(between: ("hq", "hq"))"#).as_bytes());
+    assert!(message.contains("hq"), "{message}");
+    let twice = r#"Link(between: ("hq", "internet")), Link(between: ("internet", "hq"))"#;
+    let (_, _, message) = error(with_link(twice).as_bytes());
+    assert!(message.contains("internet"), "{message}");
+}
+
+#[test]
+fn net_2_bad_online_schedules_are_refused() {
+    for online in [
+        "Daily(hours: 0)",
+        "Daily(hours: 25)",
+        r#"Windows([("10d", "5d")])"#,
+        r#"Windows([("0d", "5d"), ("4d", "8d")])"#,
+        r#"Random(mean_on: "0s", mean_off: "1d")"#,
+    ] {
+        let (line, _, message) = error(minimal(&format!(", online: {online}"), "").as_bytes());
+        assert_eq!(line, 7, "{online}: {message}");
+    }
+}

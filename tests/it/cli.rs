@@ -212,3 +212,39 @@ fn check_reports_one_line_per_file() {
     assert_eq!(code(&actsim(&args)), 0);
     assert!(Path::new(QUICKSTART).exists());
 }
+
+#[test]
+fn check_names_file_line_and_column_of_a_bad_link() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, link) in [
+        (
+            "unknown.ron",
+            r#"Link(between: ("hq", "nowhere"), allow: [Tcp(1688)])"#,
+        ),
+        (
+            "zero.ron",
+            r#"Link(between: ("hq", "internet"), allow: [Tcp(0)])"#,
+        ),
+        (
+            "big.ron",
+            r#"Link(between: ("hq", "internet"), allow: [Udp(70000)])"#,
+        ),
+    ] {
+        let file = dir.path().join(name);
+        let text = std::fs::read_to_string(QUICKSTART).unwrap().replacen(
+            "    fleets:",
+            &format!("    links: [{link}],\n    fleets:"),
+            1,
+        );
+        std::fs::write(&file, text).unwrap();
+        let o = actsim(&["check", file.to_str().unwrap()]);
+        assert_eq!(code(&o), 65, "{name}");
+        let out = String::from_utf8(o.stdout).unwrap();
+        let prefix = format!("{}:", file.display());
+        let rest = out.strip_prefix(&prefix).unwrap_or_else(|| panic!("{out}"));
+        let mut parts = rest.splitn(3, ':');
+        let line: usize = parts.next().unwrap().parse().unwrap();
+        let column: usize = parts.next().unwrap().parse().unwrap();
+        assert!(line > 1 && column >= 1, "{out}");
+    }
+}

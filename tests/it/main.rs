@@ -5,5 +5,6 @@ mod bad_input;
 mod cli;
 mod determinism;
 mod examples;
+mod network;
 mod snapshots;
 mod support;

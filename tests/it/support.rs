@@ -35,3 +35,12 @@ pub fn one_host(duration: &str, keys: &str, fleets: &str, timeline: &str) -> Str
 
 pub const DAY: u64 = 86_400;
 pub const HOUR: u64 = 3_600;
+
+/// Loads and runs a shipped scenario (`scenarios/NAME.ron`) with its own seed.
+pub fn shipped(name: &str) -> (Model, Outcome) {
+    let path = format!("scenarios/{name}.ron");
+    let model =
+        actsim::scenario::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = actsim::run(&model, model.seed);
+    (model, outcome)
+}

@@ -30,6 +30,17 @@ fn one_year(bencher: divan::Bencher, machines: u64) {
         .bench(|| actsim::run(divan::black_box(&model), 1));
 }
 
+/// The 100,000-machine year of `scenarios/bench/`, online always and by day only (NET-2):
+/// the schedule must not cost an event per machine per day.
+#[divan::bench(args = ["always", "daily"], sample_count = 3)]
+fn year_100k(bencher: divan::Bencher, online: &str) {
+    let path = format!("scenarios/bench/year-100k-{online}.ron");
+    let model = scenario::load(path.as_ref()).expect("bench scenario loads");
+    bencher
+        .counter(divan::counter::ItemsCount::new(100_000u64))
+        .bench(|| actsim::run(divan::black_box(&model), 1));
+}
+
 /// The shipped quickstart scenario.
 #[divan::bench(sample_count = 10)]
 fn quickstart(bencher: divan::Bencher) {

@@ -204,7 +204,9 @@ fn check_reports_one_line_per_file() {
     assert!(lines[1].starts_with(&bad.display().to_string()));
     let all: Vec<String> = std::fs::read_dir("scenarios")
         .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| p.display().to_string())
         .collect();
     let args: Vec<&str> = std::iter::once("check")
         .chain(all.iter().map(String::as_str))

@@ -135,6 +135,36 @@ mod tests {
         assert!((2900..3150).contains(&first), "{first}");
     }
 
+    fn share_of(records: &[SrvRecord], target: Target, seed: u64, n: usize) -> usize {
+        let mut below = draws(seed);
+        (0..n)
+            .filter(|_| {
+                pick(records, &mut all(records.len()), true, &mut below)
+                    .unwrap()
+                    .target
+                    == target
+            })
+            .count()
+    }
+
+    #[test]
+    fn dns_5_all_zero_weights_choose_uniformly() {
+        let records = [rec(0, 0, 0), rec(1, 0, 0), rec(2, 0, 0), rec(3, 5, 0)];
+        for h in 0..3 {
+            let n = share_of(&records, Target::Host(h), 5, 3000);
+            assert!((900..1100).contains(&n), "host {h}: {n} of 3000");
+        }
+        assert_eq!(share_of(&records, Target::Host(3), 5, 3000), 0);
+    }
+
+    #[test]
+    fn dns_5_a_zero_weight_beside_weighted_records_is_chosen_only_on_a_zero_draw() {
+        // r in 0..=99: the zero-weight record (placed first) wins only at r = 0, 1 in 100.
+        let records = [rec(0, 0, 99), rec(1, 0, 0)];
+        let n = share_of(&records, Target::Host(1), 6, 20_000);
+        assert!((140..260).contains(&n), "{n} of 20000");
+    }
+
     #[test]
     fn dns_5_old_clients_ignore_priority() {
         let records = [rec(0, 0, 0), rec(1, 10, 0)];

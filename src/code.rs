@@ -59,6 +59,11 @@ impl Code {
         }
     }
 
+    /// Everything but a successful exchange: what the failure charts show.
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Code::Activated | Code::Renewed)
+    }
+
     /// A plain-language explanation for reports.
     pub fn meaning(self) -> &'static str {
         match self {

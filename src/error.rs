@@ -20,6 +20,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file of a previous run (for `actsim chart DIR`) is missing a part or inconsistent,
+    /// or a chart could not be drawn from it.
+    #[error("{}: {message}", path.display())]
+    Data { path: PathBuf, message: String },
     /// The command line asks for something impossible (clap reports its own errors).
     #[error("{0}")]
     Usage(String),
@@ -36,7 +40,7 @@ impl Error {
     /// The process exit code for this failure (outputs.md, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Scenario { .. } => 65,
+            Error::Scenario { .. } | Error::Data { .. } => 65,
             Error::Io { .. } => 74,
             Error::Usage(_) => 2,
         }

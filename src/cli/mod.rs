@@ -22,6 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Run one scenario and report what happened.
     Run(RunArgs),
+    /// Redraw the charts and report.html of a previous `run --out DIR` from its files.
+    Chart {
+        /// The directory a run wrote (with scenario.ron, summary.json and the CSV files).
+        dir: PathBuf,
+    },
     /// Parse and validate scenarios without running them.
     Check {
         /// Scenario files.
@@ -74,5 +79,9 @@ pub fn execute(cli: Cli) -> Exit {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check { files } => check::check(&files),
+        Command::Chart { dir } => match crate::report::rerender(&dir) {
+            Ok(()) => Exit::Success,
+            Err(e) => Exit::Error(e),
+        },
     }
 }

@@ -1,10 +1,14 @@
-//! Reports of one run: `summary.json`, the CSV files and the human summary, and writing
-//! them atomically.
+//! Reports of one run: `summary.json`, the CSV files, the charts, `report.html` and the human
+//! summary, and writing them atomically.
 
+pub mod chart;
 mod files;
+mod html;
 mod series;
 mod summary;
+pub mod tables;
 mod text;
+pub mod words;
 
 pub use files::write_atomically;
 pub use series::{attempts_csv, hosts_csv, timeseries_csv};
@@ -16,21 +20,105 @@ use crate::error::Error;
 use crate::observe::Outcome;
 use crate::scenario::Model;
 use std::path::Path;
+use tables::RunTables;
+
+/// The copy of the scenario kept beside a run's outputs, for `actsim chart DIR`.
+pub const SCENARIO_COPY: &str = "scenario.ron";
 
 /// Writes every output file of `run --out DIR` (outputs.md), all or nothing.
 pub fn write_run(dir: &Path, model: &Model, seed: u64, outcome: &Outcome) -> Result<(), Error> {
     let mut json = serde_json::to_vec_pretty(&summary(model, seed, outcome))
         .expect("a JSON value always serialises");
     json.push(b'\n');
-    write_atomically(
-        dir,
-        &[
-            ("summary.json", json),
-            ("timeseries.csv", timeseries_csv(model, outcome)),
-            ("hosts.csv", hosts_csv(model, outcome)),
-            ("attempts.csv", attempts_csv(outcome)),
-        ],
+    let data = [
+        ("summary.json", json),
+        ("timeseries.csv", timeseries_csv(model, outcome)),
+        ("hosts.csv", hosts_csv(model, outcome)),
+        ("attempts.csv", attempts_csv(outcome)),
+        (SCENARIO_COPY, model.source.clone().into_bytes()),
+    ];
+    let rendered = render(dir, model, &data)?;
+    let all: Vec<(&str, Vec<u8>)> = data.into_iter().chain(rendered).collect();
+    write_atomically(dir, &all)
+}
+
+/// `actsim chart DIR`: re-renders the charts and `report.html` of a previous run from its
+/// files, byte-identical to what the run wrote.
+pub fn rerender(dir: &Path) -> Result<(), Error> {
+    let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| Error::io(dir.join(name), e));
+    let model = crate::scenario::parse(
+        &dir.join(SCENARIO_COPY).display().to_string(),
+        &read(SCENARIO_COPY)?,
+    )?;
+    let mut data = Vec::new();
+    for name in [
+        "summary.json",
+        "timeseries.csv",
+        "hosts.csv",
+        "attempts.csv",
+    ] {
+        data.push((name, read(name)?));
+    }
+    let rendered = render(dir, &model, &data)?;
+    write_atomically(dir, &rendered)
+}
+
+/// The charts (SVG and PNG) and `report.html` from a run's data files.
+fn render(
+    dir: &Path,
+    model: &Model,
+    data: &[(&str, Vec<u8>)],
+) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+    let file = |name: &str| {
+        data.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or_default()
+    };
+    let tables = RunTables::parse(
+        model,
+        file("timeseries.csv"),
+        file("hosts.csv"),
+        file("attempts.csv"),
     )
+    .map_err(|message| Error::Data {
+        path: dir.to_owned(),
+        message,
+    })?;
+    let summary: serde_json::Value =
+        serde_json::from_slice(file("summary.json")).map_err(|e| Error::Data {
+            path: dir.join("summary.json"),
+            message: e.to_string(),
+        })?;
+    let drawn = |name: &str, r: Result<chart::Rendered, String>| {
+        r.map_err(|message| Error::Data {
+            path: dir.join(name),
+            message,
+        })
+    };
+    let activation = drawn(
+        "activation.svg",
+        chart::render(&chart::Activation::new(model, &tables)),
+    )?;
+    let kms_count = drawn(
+        "kms-count.svg",
+        chart::render(&chart::KmsCount::new(model, &tables)),
+    )?;
+    let load = drawn("load.svg", chart::render(&chart::Load::new(model, &tables)))?;
+    let page = html::report(
+        model,
+        &summary,
+        &[&activation.svg, &kms_count.svg, &load.svg],
+    );
+    Ok(vec![
+        ("activation.svg", activation.svg.into_bytes()),
+        ("activation.png", activation.png),
+        ("kms-count.svg", kms_count.svg.into_bytes()),
+        ("kms-count.png", kms_count.png),
+        ("load.svg", load.svg.into_bytes()),
+        ("load.png", load.png),
+        ("report.html", page.into_bytes()),
+    ])
 }
 
 /// A time as a day number for tables: whole days plainly, others with four decimals.

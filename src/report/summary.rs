@@ -93,7 +93,7 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Value {
         "scenario": model.name,
         "question": model.question,
         "seed": seed,
-        "start": model.start.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        "start": model.start.map(|d| d.format("%Y-%m-%d").to_string()),
         "duration_s": model.duration,
         "sample_every_s": model.sample_every,
         "events": outcome.events,

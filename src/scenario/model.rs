@@ -18,9 +18,12 @@ pub struct Model {
     pub name: String,
     /// The question the scenario answers: its first-line comment, if any.
     pub question: Option<String>,
+    /// The scenario text as read, written beside a run's outputs so that `actsim chart DIR`
+    /// can re-render them.
+    pub source: String,
     pub seed: u64,
-    /// Calendar date of t = 0 as (year, month, day), for chart axes.
-    pub start: Option<(i32, u32, u32)>,
+    /// Calendar date of t = 0, for chart axes.
+    pub start: Option<chrono::NaiveDate>,
     pub duration: Secs,
     pub sample_every: Secs,
     pub sites: Vec<String>,

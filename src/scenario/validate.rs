@@ -7,6 +7,7 @@ use super::model::*;
 use super::schema::{self, Activation, Arrival, Initial, Online};
 use crate::error::Error;
 use crate::kms::product;
+use chrono::NaiveDate;
 
 /// The most machines one scenario may hold, counting every `AddMachines`. Each machine costs
 /// about 60 bytes of state; this keeps a run within a couple of GiB.
@@ -115,30 +116,10 @@ fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u16>
         .map(|i| i as u16)
 }
 
-fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = text.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    (1..=12).contains(&m).then_some(())?;
-    (1..=days[m as usize - 1]).contains(&d).then_some((y, m, d))
+/// A `start` date: exactly `YYYY-MM-DD`, a real calendar day.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    shape.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())?
 }
 
 /// The first-line comment of the file, which by convention states the scenario's question.
@@ -801,6 +782,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     Ok(Model {
         name: s.name,
         question: question(source),
+        source: source.to_owned(),
         seed: s.seed,
         start,
         duration,

@@ -95,6 +95,14 @@ fn out_writes_every_file() {
         "timeseries.csv",
         "hosts.csv",
         "attempts.csv",
+        "scenario.ron",
+        "activation.svg",
+        "activation.png",
+        "kms-count.svg",
+        "kms-count.png",
+        "load.svg",
+        "load.png",
+        "report.html",
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }

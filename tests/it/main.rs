@@ -6,5 +6,6 @@ mod cli;
 mod determinism;
 mod examples;
 mod network;
+mod report;
 mod snapshots;
 mod support;

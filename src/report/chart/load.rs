@@ -1,0 +1,160 @@
+//! `load.svg/.png`: requests per hour per host (averaged over each sample interval), and
+//! the attempts that did not succeed, by outcome code, per sample interval.
+
+use super::axis::{self, LABEL_ROW, TimeAxis};
+use super::{Chart, DrawResult, Swatch, palette, text};
+use crate::code::Code;
+use crate::report::tables::RunTables;
+use crate::scenario::Model;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+const WIDTH: u32 = 1400;
+const HEADER: u32 = 70;
+const PANEL: u32 = 320;
+
+/// A named line of a panel.
+struct Line {
+    name: String,
+    values: Vec<f64>,
+}
+
+pub struct Load {
+    title: String,
+    axis: TimeAxis,
+    days: Vec<f64>,
+    markers: Vec<(f64, String)>,
+    label_rows: i32,
+    per_host: Vec<Line>,
+    by_code: Vec<Line>,
+    interval: String,
+}
+
+impl Load {
+    pub fn new(model: &Model, tables: &RunTables) -> Self {
+        let hours = model.sample_every as f64 / 3_600.0;
+        let per_host = model
+            .hosts
+            .iter()
+            .zip(&tables.hosts)
+            .map(|(h, pools)| Line {
+                name: h.name.clone(),
+                values: (0..tables.times.len())
+                    .map(|i| pools.iter().map(|p| p[i].requests).sum::<u64>() as f64 / hours)
+                    .collect(),
+            })
+            .collect();
+        let by_code = Code::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_failure())
+            .filter(|(i, _)| tables.attempts.iter().any(|a| a[*i] > 0))
+            .map(|(i, c)| Line {
+                name: c.as_str().to_owned(),
+                values: tables.attempts.iter().map(|a| a[i] as f64).collect(),
+            })
+            .collect();
+        let axis = TimeAxis::of(model);
+        let markers = axis::markers(model);
+        let label_rows = axis::label_rows_needed(&markers, &axis, f64::from(WIDTH - 130));
+        Load {
+            title: model.name.clone(),
+            axis,
+            days: tables.days().collect(),
+            markers,
+            label_rows,
+            per_host,
+            by_code,
+            interval: crate::observe::expect::time(model.sample_every),
+        }
+    }
+
+    fn band(&self) -> u32 {
+        (self.label_rows * LABEL_ROW) as u32 + 4
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn panel<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        area: &DrawingArea<DB, Shift>,
+        heading: &str,
+        y_desc: &str,
+        lines: &[Line],
+        colour: impl Fn(usize) -> RGBColor,
+        band: u32,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let highest = lines
+            .iter()
+            .flat_map(|l| &l.values)
+            .fold(0.0f64, |a, &b| a.max(b));
+        let y_max = (highest * 1.08).max(1.0);
+        let mut chart = axis::frame(root, area, &self.axis, (heading, 60 + band), y_max, y_desc)?;
+        axis::draw_marker_lines(&mut chart, &self.markers, y_max)?;
+        for (i, line) in lines.iter().enumerate() {
+            chart.draw_series(LineSeries::new(
+                self.days.iter().copied().zip(line.values.iter().copied()),
+                colour(i).stroke_width(2),
+            ))?;
+        }
+        let entries: Vec<(Swatch, String)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (Swatch::Line(colour(i)), l.name.clone()))
+            .collect();
+        if entries.is_empty() {
+            area.draw(&Text::new("none", (96, 34), text(16, palette::MARKER)))?;
+        } else {
+            super::legend(area, (96, 42), &entries)?;
+        }
+        if band > 0 {
+            axis::draw_marker_labels(root, &chart, &self.markers)?;
+        }
+        Ok(())
+    }
+}
+
+impl Chart for Load {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, (HEADER + self.band() + 2 * PANEL + 10).max(700))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let (head, body) = root.split_vertically(HEADER);
+        super::title(&head, &self.title, "")?;
+        let band = self.band();
+        let (first, second) = body.split_vertically(band + PANEL);
+        self.panel(
+            root,
+            &first,
+            &format!(
+                "Requests answered per hour, per KMS host (average over each {})",
+                self.interval
+            ),
+            "requests per hour",
+            &self.per_host,
+            palette::series,
+            band,
+        )?;
+        self.panel(
+            root,
+            &second,
+            &format!(
+                "Attempts that did not succeed, by outcome, per {}",
+                self.interval
+            ),
+            "attempts",
+            &self.by_code,
+            |i| palette::series(i + 1),
+            0,
+        )?;
+        Ok(())
+    }
+}

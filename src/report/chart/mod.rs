@@ -1,0 +1,162 @@
+//! Charts of a run (`activation`, `kms-count`, `load`), each drawn once through a generic
+//! backend and rendered both as SVG (for the HTML report and documents) and PNG (for
+//! pasting). Text uses the committed DejaVu Sans font (`assets/fonts`, Bitstream Vera
+//! licence) registered with plotters, so nothing depends on the machine's fonts and the
+//! bytes are identical on every machine.
+
+mod activation;
+mod axis;
+mod kms_count;
+mod load;
+pub mod palette;
+
+pub use activation::Activation;
+pub use kms_count::KmsCount;
+pub use load::Load;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::Once;
+
+pub const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
+            .unwrap_or_else(|_| unreachable!("the committed font file is valid"));
+    });
+}
+
+pub type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A chart that can draw itself on any plotters backend.
+pub trait Chart {
+    /// Width and height in pixels (PNG) or user units (SVG).
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// One chart in both formats.
+pub struct Rendered {
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Draws `chart` as SVG and as PNG. Drawing into memory cannot fail short of a bug, and the
+/// run's results must still be written if it does, so a failure is reported as an error
+/// message rather than a panic.
+pub fn render(chart: &impl Chart) -> Result<Rendered, String> {
+    register_font();
+    let (w, h) = chart.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        chart.draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart.draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(Rendered { svg, png })
+}
+
+/// The smallest height of a whole chart: a page-width chart shorter than this looks squashed.
+pub const MIN_HEIGHT: u32 = 700;
+
+/// The height of each of `n` panels under `above` pixels of header: at least `least`, more
+/// when few panels would leave the chart shorter than `MIN_HEIGHT`.
+pub fn panel_height(n: usize, above: u32, least: u32) -> u32 {
+    let n = n.max(1) as u32;
+    least.max(MIN_HEIGHT.saturating_sub(above + 10) / n)
+}
+
+/// A text style of the chart font.
+pub fn text(size: u32, color: RGBColor) -> TextStyle<'static> {
+    TextStyle {
+        color: color.to_backend_color(),
+        ..TextStyle::from((FONT, size).into_font())
+    }
+}
+
+/// Draws a title and an optional subtitle at the top of `area`.
+pub fn title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    area.draw(&Text::new(
+        title.to_owned(),
+        (24, 14),
+        text(26, palette::INK),
+    ))?;
+    if !subtitle.is_empty() {
+        area.draw(&Text::new(
+            subtitle.to_owned(),
+            (24, 48),
+            text(17, palette::MARKER),
+        ))?;
+    }
+    Ok(())
+}
+
+/// One entry of a legend row: a swatch (filled box, line or dashed line) and its label.
+pub enum Swatch {
+    Fill(RGBColor),
+    Line(RGBColor),
+    Dashed(RGBColor),
+}
+
+/// Draws a legend as one row of swatches starting at (x, y); returns the x after it.
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (mut x, y): (i32, i32),
+    entries: &[(Swatch, String)],
+) -> Result<i32, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let style = text(16, palette::INK);
+    for (swatch, label) in entries {
+        match swatch {
+            Swatch::Fill(c) => {
+                area.draw(&Rectangle::new([(x, y - 7), (x + 22, y + 7)], c.filled()))?;
+            }
+            Swatch::Line(c) => {
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + 22, y)],
+                    c.stroke_width(3),
+                ))?;
+            }
+            Swatch::Dashed(c) => {
+                for dx in [0, 9, 18] {
+                    area.draw(&PathElement::new(
+                        vec![(x + dx, y), (x + dx + 5, y)],
+                        c.stroke_width(3),
+                    ))?;
+                }
+            }
+        }
+        area.draw(&Text::new(label.clone(), (x + 30, y - 9), style.clone()))?;
+        let (w, _) = area.estimate_text_size(label, &style)?;
+        x += 30 + w as i32 + 28;
+    }
+    Ok(x)
+}

@@ -1,0 +1,441 @@
+//! `report.html`: one self-contained page for a planning document — the question, the
+//! verdict, the network in words and as a diagram, the charts (inline SVG), the tables, the
+//! outcome codes explained and the expectations. No network reference of any kind; a print
+//! stylesheet keeps charts and tables whole on paper.
+
+use super::chart::palette::STATE_HEX;
+use super::words;
+use crate::code::Code;
+use crate::observe::FLEET_COLUMNS;
+use crate::scenario::Model;
+use serde_json::Value;
+use std::fmt::Write;
+
+const STYLE: &str = r#"
+:root { --ink: #222; --muted: #5a5a5a; --rule: #d9d9d9; --ok: #1A7F5A; --bad: #8E121F; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
+       max-width: 1180px; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; font-size: 15px; }
+h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.2rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--rule); }
+.question { font-size: 1.1rem; margin: .4rem 0 .8rem; }
+.meta { color: var(--muted); font-size: .9rem; }
+.verdict { display: inline-block; padding: .35rem .8rem; border-radius: 4px; font-weight: bold; margin: .8rem 0; }
+.verdict.ok { background: #e3f2ec; color: var(--ok); border: 1px solid var(--ok); }
+.verdict.bad { background: #f7e4e6; color: var(--bad); border: 1px solid var(--bad); }
+.verdict.none { background: #f0f0f0; color: var(--muted); border: 1px solid var(--rule); }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
+th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--rule); text-align: right; vertical-align: top; }
+th { background: #f4f4f4; font-weight: 600; }
+th:first-child, td:first-child, th.text, td.text { text-align: left; }
+td.held { color: var(--ok); font-weight: bold; text-align: left; }
+td.failed { color: var(--bad); font-weight: bold; text-align: left; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .88em; }
+figure { margin: 1rem 0 1.5rem; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
+.diagram svg { border: none; margin: 0 auto; }
+figcaption { color: var(--muted); font-size: .88rem; margin-top: .3rem; }
+.network { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; align-items: start; }
+.network ul { margin: 0; padding-left: 1.1rem; }
+.swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; margin-right: .3em; }
+footer { color: var(--muted); font-size: .8rem; margin-top: 3rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  h2 { break-after: avoid; }
+  figure, table, .network { break-inside: avoid; }
+  figure svg { border: none; }
+  .verdict { border-width: 2px; }
+  @page { size: A4 landscape; margin: 14mm; }
+}
+"#;
+
+/// Escapes text for HTML content and attribute values.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A time in seconds from the summary (or null) as the reader wants it: "35d 10h", with the
+/// calendar date when the scenario has a start.
+fn when(model: &Model, v: &Value) -> String {
+    match v.as_u64() {
+        None => "never".to_owned(),
+        Some(t) => {
+            let span = crate::observe::expect::time(t);
+            match model.start.and_then(|s| {
+                s.and_hms_opt(0, 0, 0)?
+                    .checked_add_signed(chrono::TimeDelta::seconds(t as i64))
+            }) {
+                Some(date) => format!("{span} ({})", date.format("%b %-d %Y %H:%M")),
+                None => span,
+            }
+        }
+    }
+}
+
+fn number(v: &Value) -> String {
+    match v {
+        Value::Null => "—".to_owned(),
+        Value::Number(n) => n.as_f64().map_or_else(
+            || n.to_string(),
+            |f| {
+                if f.fract() == 0.0 {
+                    format!("{f:.0}")
+                } else {
+                    format!("{f:.2}")
+                }
+            },
+        ),
+        other => esc(&other.to_string()),
+    }
+}
+
+pub fn report(model: &Model, summary: &Value, svgs: &[&String; 3]) -> String {
+    let mut h = String::with_capacity(svgs.iter().map(|s| s.len()).sum::<usize>() + 32_000);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        esc(&model.name)
+    );
+    header(&mut h, model, summary);
+    network(&mut h, model);
+    charts(&mut h, svgs);
+    fleets(&mut h, model, summary);
+    hosts(&mut h, model, summary);
+    outcomes(&mut h, summary);
+    expectations(&mut h, summary);
+    let _ = writeln!(
+        h,
+        "<footer>Produced by actsim {} from the scenario file kept beside this report \
+         (<code>scenario.ron</code>). Same scenario and seed give the same report.</footer>\n\
+         </body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    h
+}
+
+fn header(h: &mut String, model: &Model, summary: &Value) {
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&model.name));
+    if let Some(q) = &model.question {
+        let _ = writeln!(
+            h,
+            "<p class=\"question\"><strong>Question:</strong> {}</p>",
+            esc(q)
+        );
+    }
+    let mut meta = format!(
+        "Seed {} · {} simulated · sampled every {}",
+        number(&summary["seed"]),
+        crate::observe::expect::time(model.duration),
+        crate::observe::expect::time(model.sample_every)
+    );
+    if let Some(start) = model.start {
+        let _ = write!(meta, " · starting {}", start.format("%A %-d %B %Y"));
+    }
+    let _ = write!(meta, " · {} events", number(&summary["events"]));
+    let _ = writeln!(h, "<p class=\"meta\">{meta}</p>");
+    let list = summary["expectations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let failed = list
+        .iter()
+        .filter(|e| e["held"] != Value::Bool(true))
+        .count();
+    let (class, text) = match (list.len(), failed) {
+        (0, _) => ("none", "No expectations were stated.".to_owned()),
+        (n, 0) => ("ok", format!("All {n} expectations held.")),
+        (n, f) => ("bad", format!("{f} of {n} expectations failed.")),
+    };
+    let _ = writeln!(h, "<div class=\"verdict {class}\">{text}</div>");
+}
+
+fn network(h: &mut String, model: &Model) {
+    let _ = writeln!(h, "<h2>The network</h2>\n<div class=\"network\">\n<ul>");
+    for line in words::network(model) {
+        let _ = writeln!(h, "<li>{}</li>", esc(&line));
+    }
+    if !model.timeline.is_empty() {
+        let _ = writeln!(h, "</ul>\n<div><p><strong>Timeline</strong></p>\n<ul>");
+        for e in &model.timeline {
+            let _ = writeln!(
+                h,
+                "<li>{}: {}</li>",
+                esc(&crate::observe::expect::time(e.at)),
+                esc(&words::action(model, &e.action))
+            );
+        }
+        let _ = writeln!(h, "</ul></div>");
+    } else {
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(h, "</div>");
+    h.push_str(&diagram(model));
+}
+
+/// Sites as boxes on an ellipse (listing their hosts and fleets), links as lines labelled
+/// with the ports they let through.
+fn diagram(model: &Model) -> String {
+    let sites: Vec<usize> = (1..model.sites.len())
+        .chain(
+            model
+                .links
+                .iter()
+                .any(|l| l.a == 0 || l.b == 0)
+                .then_some(0),
+        )
+        .collect();
+    let n = sites.len();
+    let (w, hgt) = match n {
+        1 => (400.0, 200.0),
+        2 => (800.0, 200.0),
+        _ => (1100.0, 420.0),
+    };
+    let (cx, cy) = (w / 2.0, hgt / 2.0);
+    let (rx, ry) = (w / 2.0 - 160.0, hgt / 2.0 - 80.0);
+    let pos = |i: usize| -> (f64, f64) {
+        if n == 1 {
+            return (cx, cy);
+        }
+        let a = std::f64::consts::PI + 2.0 * std::f64::consts::PI * i as f64 / n as f64;
+        (
+            cx + rx * a.cos(),
+            cy + if n == 2 { 0.0 } else { ry * a.sin() },
+        )
+    };
+    let at = |site: u16| sites.iter().position(|&s| s == usize::from(site)).map(pos);
+    let mut s = format!(
+        "<figure class=\"diagram\"><svg viewBox=\"0 0 {w} {hgt}\" style=\"max-width:{w}px\" role=\"img\" \
+         aria-label=\"network diagram\" font-family=\"DejaVu Sans, sans-serif\">\n"
+    );
+    for l in &model.links {
+        let (Some((x1, y1)), Some((x2, y2))) = (at(l.a), at(l.b)) else {
+            continue;
+        };
+        let ports: Vec<String> = l.allow.iter().map(|&p| words::port(p)).collect();
+        let label = if ports.is_empty() {
+            "nothing allowed".to_owned()
+        } else {
+            ports.join(", ")
+        };
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let lw = label.chars().count() as f64 * 7.2 + 12.0;
+        let _ = write!(
+            s,
+            "<line x1=\"{x1:.0}\" y1=\"{y1:.0}\" x2=\"{x2:.0}\" y2=\"{y2:.0}\" stroke=\"#777\" stroke-width=\"2\"/>\n\
+             <rect x=\"{:.0}\" y=\"{:.0}\" width=\"{lw:.0}\" height=\"20\" fill=\"#fff\" stroke=\"#bbb\" rx=\"3\"/>\n\
+             <text x=\"{mx:.0}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\">{}</text>\n",
+            mx - lw / 2.0,
+            my - 10.0,
+            my + 4.0,
+            esc(&label)
+        );
+    }
+    for (i, &site) in sites.iter().enumerate() {
+        let (x, y) = pos(i);
+        let mut lines: Vec<String> = model
+            .hosts
+            .iter()
+            .filter(|h| usize::from(h.site) == site)
+            .map(|h| format!("KMS {}", h.name))
+            .collect();
+        lines.extend(
+            model
+                .domains
+                .iter()
+                .filter(|d| usize::from(d.dns_site) == site)
+                .map(|d| format!("DNS {}", d.name)),
+        );
+        lines.extend(
+            model
+                .fleets
+                .iter()
+                .filter(|f| usize::from(f.site) == site)
+                .map(|f| format!("{} × {}", f.count, f.name)),
+        );
+        let bw = lines
+            .iter()
+            .chain(std::iter::once(&model.sites[site]))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(4) as f64
+            * 7.4
+            + 24.0;
+        let bh = 30.0 + 16.0 * lines.len() as f64;
+        let _ = write!(
+            s,
+            "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"{bw:.0}\" height=\"{bh:.0}\" rx=\"6\" fill=\"#f7f9fb\" stroke=\"#333\" stroke-width=\"1.5\"/>\n\
+             <text x=\"{:.0}\" y=\"{:.0}\" font-size=\"14\" font-weight=\"bold\" text-anchor=\"middle\">{}</text>\n",
+            x - bw / 2.0,
+            y - bh / 2.0,
+            x,
+            y - bh / 2.0 + 19.0,
+            esc(&model.sites[site])
+        );
+        for (k, line) in lines.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "<text x=\"{x:.0}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\">{}</text>",
+                y - bh / 2.0 + 38.0 + 16.0 * k as f64,
+                esc(line)
+            );
+        }
+    }
+    s.push_str("</svg><figcaption>Sites, the links between them and what their firewalls let through.</figcaption></figure>\n");
+    s
+}
+
+fn charts(h: &mut String, svgs: &[&String; 3]) {
+    let captions = [
+        "Machine states over time. Licensed machines at the bottom; initial grace, out-of-tolerance grace and notification above; the dashed line counts machines offline at each sample.",
+        "Each KMS host's count per pool, with the products' activation thresholds (dashed) and the table's capacity (dotted).",
+        "Load on the hosts, and the attempts that did not succeed, by outcome code.",
+    ];
+    let _ = writeln!(h, "<h2>Charts</h2>");
+    for (svg, caption) in svgs.iter().zip(captions) {
+        let _ = writeln!(
+            h,
+            "<figure>\n{svg}<figcaption>{caption}</figcaption></figure>"
+        );
+    }
+}
+
+fn fleets(h: &mut String, model: &Model, summary: &Value) {
+    let _ = write!(
+        h,
+        "<h2>Fleets at the end</h2>\n<table>\n<tr><th>fleet</th><th>machines</th>"
+    );
+    for (i, c) in FLEET_COLUMNS.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<th><span class=\"swatch\" style=\"background:{}\"></span>{c}</th>",
+            STATE_HEX[i]
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<th>first licensed</th><th>all licensed</th><th>notification machine-days</th><th>lowest licensed share after arrival</th></tr>"
+    );
+    for f in &model.fleets {
+        let v = &summary["fleets"][&f.name];
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td>",
+            esc(&f.name),
+            number(&v["machines"])
+        );
+        for c in FLEET_COLUMNS {
+            let _ = write!(h, "<td>{}</td>", number(&v["final"][c]));
+        }
+        let share = v["min_licensed_share"]
+            .as_f64()
+            .map_or("—".to_owned(), |s| format!("{:.1} %", s * 100.0));
+        let _ = writeln!(
+            h,
+            "<td>{}</td><td>{}</td><td>{}</td><td>{share}</td></tr>",
+            esc(&when(model, &v["first_licensed_s"])),
+            esc(&when(model, &v["all_licensed_s"])),
+            number(&v["notification_machine_days"]),
+        );
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+fn hosts(h: &mut String, model: &Model, summary: &Value) {
+    if model.hosts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>KMS hosts</h2>\n<table>\n<tr><th>host</th><th>requests answered</th><th>failed contacts</th>\
+         <th>peak requests per hour</th><th>max count Windows</th><th>threshold reached (Windows)</th>\
+         <th>max count Office</th><th>threshold reached (Office)</th></tr>"
+    );
+    for host in &model.hosts {
+        let v = &summary["hosts"][&host.name];
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&host.name),
+            number(&v["requests"]),
+            number(&v["failures"]),
+            number(&v["peak_requests_per_hour"]),
+            number(&v["max_count"]["windows"]),
+            esc(&when(model, &v["threshold_reached_s"]["windows"])),
+            number(&v["max_count"]["office"]),
+            esc(&when(model, &v["threshold_reached_s"]["office"])),
+        );
+    }
+    let _ = writeln!(h, "</table>");
+    if let Some(dns) = summary["dns"].as_object() {
+        let stale: Vec<_> = dns
+            .iter()
+            .filter(|(_, v)| v["stale_record_failures"].as_u64().unwrap_or(0) > 0)
+            .collect();
+        for (domain, v) in stale {
+            let _ = writeln!(
+                h,
+                "<p>DNS domain <code>{}</code>: {} connections to SRV records of hosts that no longer exist (stale records).</p>",
+                esc(domain),
+                number(&v["stale_record_failures"])
+            );
+        }
+    }
+}
+
+fn outcomes(h: &mut String, summary: &Value) {
+    let _ = writeln!(
+        h,
+        "<h2>Attempt outcomes</h2>\n<table>\n<tr><th>code</th><th>attempts</th><th class=\"text\">what it means</th></tr>"
+    );
+    for c in Code::ALL {
+        let n = summary["outcomes"][c.as_str()].as_u64().unwrap_or(0);
+        if n > 0 {
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td>{n}</td><td class=\"text\">{}</td></tr>",
+                c.as_str(),
+                esc(c.meaning())
+            );
+        }
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+fn expectations(h: &mut String, summary: &Value) {
+    let list = summary["expectations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Expectations</h2>\n<table>\n<tr><th>result</th><th class=\"text\">expectation</th><th class=\"text\">detail</th></tr>"
+    );
+    for e in list {
+        let held = e["held"] == Value::Bool(true);
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"{}\">{}</td><td class=\"text\"><code>{}</code></td><td class=\"text\">{}</td></tr>",
+            if held { "held" } else { "failed" },
+            if held { "✓ held" } else { "✗ failed" },
+            esc(e["expect"].as_str().unwrap_or_default()),
+            esc(e["detail"].as_str().unwrap_or_default())
+        );
+    }
+    let _ = writeln!(h, "</table>");
+}

@@ -6,7 +6,7 @@
 //! ```no_run
 //! let model = actsim::scenario::load("scenarios/quickstart.ron".as_ref()).unwrap();
 //! let outcome = actsim::run(&model, model.seed);
-//! println!("{}", actsim::report::text(&model, model.seed, &outcome));
+//! println!("{}", actsim::report::text(&model, model.seed, &outcome, false));
 //! ```
 
 pub mod cli;

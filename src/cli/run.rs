@@ -2,6 +2,7 @@
 
 use super::{Exit, RunArgs};
 use crate::{report, scenario};
+use std::io::IsTerminal;
 
 pub fn run(args: &RunArgs) -> Exit {
     let model = match scenario::load(&args.file) {
@@ -21,7 +22,8 @@ pub fn run(args: &RunArgs) -> Exit {
             .expect("a JSON value always serialises");
         println!("{json}");
     } else if !args.quiet {
-        print!("{}", report::text(&model, seed, &outcome));
+        let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        print!("{}", report::text(&model, seed, &outcome, colour));
     }
     if outcome.all_held() {
         Exit::Success

@@ -1,113 +1,216 @@
-//! The human summary `actsim run` prints: fleet states at the end, time to threshold,
-//! outcomes by code, expectations.
+//! The human summary `actsim run` prints: compact aligned tables per fleet and per host,
+//! outcomes by code, expectations with ✓/✗. Colour only when asked for (a terminal, and
+//! `NO_COLOR` unset — decided by the caller).
 
 use crate::code::Code;
 use crate::engine::SimTime;
 use crate::kms::host::{POOLS, pool_index};
+use crate::observe::Outcome;
 use crate::observe::expect::time;
-use crate::observe::{FLEET_COLUMNS, Outcome};
 use crate::scenario::Model;
+use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
-fn when(t: Option<SimTime>) -> String {
-    t.map_or_else(|| "never".to_owned(), time)
+/// A time with at most its two largest units ("20d 22h", "2h 4m", "0s"): tables stay
+/// narrow, and summary.json keeps the exact seconds.
+fn short(t: Option<SimTime>) -> String {
+    t.map_or_else(
+        || "never".to_owned(),
+        |t| time(t).split(' ').take(2).collect::<Vec<_>>().join(" "),
+    )
 }
 
-pub fn text(model: &Model, seed: u64, outcome: &Outcome) -> String {
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.on {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn colour(&self, c: AnsiColor, text: &str) -> String {
+        self.paint(Style::new().fg_color(Some(c.into())), text)
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+}
+
+/// Lays out rows under a header: the first column left-aligned, the others right-aligned,
+/// two spaces apart. Widths count the characters of the plain cells; `paint(column, cell)`
+/// colours a cell after its padding is known, so escape codes never upset the alignment.
+fn table(
+    out: &mut String,
+    header: &[&str],
+    rows: &[Vec<String>],
+    paint: impl Fn(usize, &str) -> String,
+) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |plain: &[String], shown: &[String]| {
+        let mut l = String::from(" ");
+        for (c, ((cell, shown), w)) in plain.iter().zip(shown).zip(&widths).enumerate() {
+            let pad = " ".repeat(w - cell.chars().count());
+            if c == 0 {
+                let _ = write!(l, " {shown}{pad}");
+            } else {
+                let _ = write!(l, "  {pad}{shown}");
+            }
+        }
+        l.trim_end().to_owned()
+    };
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let _ = writeln!(out, "{}", line(&header, &header));
+    for row in rows {
+        let shown: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| paint(c, cell))
+            .collect();
+        let _ = writeln!(out, "{}", line(row, &shown));
+    }
+}
+
+pub fn text(model: &Model, seed: u64, outcome: &Outcome, colour: bool) -> String {
+    let p = Paint { on: colour };
     let mut s = String::new();
-    let _ = writeln!(s, "{}", model.name);
+    let _ = writeln!(s, "{}", p.bold(&model.name));
     if let Some(q) = &model.question {
-        let _ = writeln!(s, "  question: {q}");
+        let _ = writeln!(s, "  {q}");
     }
     let _ = writeln!(
         s,
-        "  seed {seed}, {} simulated, {} events\n",
+        "  seed {seed} · {} simulated · {} events",
         time(model.duration),
         outcome.events
     );
 
-    let name_width = model
+    let _ = writeln!(s, "\n{}", p.bold("Fleets at the end"));
+    let rows: Vec<Vec<String>> = model
         .fleets
         .iter()
-        .map(|f| f.name.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    let _ = writeln!(s, "Fleets at the end");
-    let _ = write!(s, "  {:<name_width$} {:>9}", "fleet", "machines");
-    for c in FLEET_COLUMNS {
-        let _ = write!(s, " {c:>12}");
-    }
-    let _ = writeln!(
-        s,
-        "    first licensed      all licensed  notification machine-days"
+        .zip(&outcome.fleets)
+        .map(|(f, r)| {
+            let mut row = vec![f.name.clone(), r.machines.to_string()];
+            row.extend(r.final_counts.iter().map(u64::to_string));
+            row.push(short(r.first_licensed));
+            row.push(short(r.all_licensed));
+            row.push(
+                r.min_licensed_share
+                    .map_or("—".to_owned(), |v| format!("{:.1}%", v * 100.0)),
+            );
+            row.push(format!("{:.1}", r.notification_machine_days));
+            row
+        })
+        .collect();
+    table(
+        &mut s,
+        &[
+            "fleet",
+            "machines",
+            "grace",
+            "licensed",
+            "oot_grace",
+            "notification",
+            "offline",
+            "first licensed",
+            "all licensed",
+            "lowest share",
+            "notif. days",
+        ],
+        &rows,
+        |c, cell| match c {
+            4 if cell != "0" => p.colour(AnsiColor::Yellow, cell),
+            5 if cell != "0" => p.colour(AnsiColor::Red, cell),
+            _ => cell.to_owned(),
+        },
     );
-    for (f, r) in model.fleets.iter().zip(&outcome.fleets) {
-        let _ = write!(s, "  {:<name_width$} {:>9}", f.name, r.machines);
-        for n in r.final_counts {
-            let _ = write!(s, " {n:>12}");
-        }
-        let _ = writeln!(
-            s,
-            "  {:>16}  {:>16}  {:>12.1}",
-            when(r.first_licensed),
-            when(r.all_licensed),
-            r.notification_machine_days
+
+    if !model.hosts.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("KMS hosts"));
+        let rows: Vec<Vec<String>> = model
+            .hosts
+            .iter()
+            .zip(&outcome.hosts)
+            .map(|(h, st)| {
+                let mut row = vec![
+                    h.name.clone(),
+                    st.requests.to_string(),
+                    st.failures.to_string(),
+                    st.peak_requests_per_hour.to_string(),
+                ];
+                for pool in POOLS {
+                    let i = pool_index(pool);
+                    row.push(st.max_count[i].to_string());
+                    row.push(short(st.threshold_reached[i]));
+                }
+                row
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "host",
+                "requests",
+                "failed contacts",
+                "peak/h",
+                "max count Windows",
+                "threshold at",
+                "max count Office",
+                "threshold at",
+            ],
+            &rows,
+            |c, cell| match c {
+                2 if cell != "0" => p.colour(AnsiColor::Yellow, cell),
+                _ => cell.to_owned(),
+            },
         );
     }
 
-    if !model.hosts.is_empty() {
-        let _ = writeln!(s, "\nKMS hosts");
-        for (h, st) in model.hosts.iter().zip(&outcome.hosts) {
-            let pools: Vec<String> = POOLS
-                .iter()
-                .map(|&p| {
-                    let i = pool_index(p);
-                    format!(
-                        "{p:?} max count {}, threshold {}",
-                        st.max_count[i],
-                        st.threshold_reached[i].map_or_else(
-                            || "never reached".to_owned(),
-                            |t| format!("reached at {}", time(t))
-                        )
-                    )
-                })
-                .collect();
+    for (d, &n) in model.domains.iter().zip(&outcome.stale_record_failures) {
+        if n > 0 {
             let _ = writeln!(
                 s,
-                "  {}: {} requests, {} failed contacts, peak {}/h; {}",
-                h.name,
-                st.requests,
-                st.failures,
-                st.peak_requests_per_hour,
-                pools.join("; ")
+                "\n  DNS {}: {n} failed connections to stale SRV records",
+                d.name
             );
         }
     }
 
-    let stale: Vec<String> = model
-        .domains
+    let _ = writeln!(s, "\n{}", p.bold("Attempt outcomes"));
+    let rows: Vec<Vec<String>> = Code::ALL
         .iter()
-        .zip(&outcome.stale_record_failures)
-        .filter(|(_, n)| **n > 0)
-        .map(|(d, n)| format!("  {}: {n} failed connections to stale SRV records", d.name))
+        .filter(|&&c| outcome.outcomes[c as usize] > 0)
+        .map(|&c| {
+            vec![
+                c.as_str().to_owned(),
+                outcome.outcomes[c as usize].to_string(),
+                c.meaning().to_owned(),
+            ]
+        })
         .collect();
-    if !stale.is_empty() {
-        let _ = writeln!(s, "\nDNS\n{}", stale.join("\n"));
-    }
-
-    let _ = writeln!(s, "\nAttempt outcomes");
-    for c in Code::ALL {
-        let n = outcome.outcomes[c as usize];
-        if n > 0 {
-            let _ = writeln!(s, "  {:<11} {n:>12}  {}", c.as_str(), c.meaning());
-        }
+    for row in &rows {
+        let _ = writeln!(s, "  {:<11} {:>12}  {}", row[0], row[1], row[2]);
     }
 
     if !outcome.expectations.is_empty() {
-        let _ = writeln!(s, "\nExpectations");
+        let _ = writeln!(s, "\n{}", p.bold("Expectations"));
         for e in &outcome.expectations {
-            let mark = if e.held { "held  " } else { "FAILED" };
+            let mark = if e.held {
+                p.colour(AnsiColor::Green, "✓")
+            } else {
+                p.colour(AnsiColor::Red, "✗ FAILED")
+            };
             let _ = writeln!(s, "  {mark} {}: {}", e.expect, e.detail);
         }
     }

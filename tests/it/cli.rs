@@ -29,7 +29,11 @@ fn run_prints_a_summary_and_exits_0() {
         out.contains("Fleets at the end") && out.contains("desktops"),
         "{out}"
     );
-    assert!(out.contains("Expectations"));
+    assert!(out.contains("Expectations") && out.contains("✓"));
+    assert!(
+        !out.contains('\x1b'),
+        "no colour codes when stdout is not a terminal"
+    );
 }
 
 #[test]

@@ -28,6 +28,9 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--rule); text-align: right; vertical-align: top; }
 th { background: #f4f4f4; font-weight: 600; }
 th:first-child, td:first-child, th.text, td.text { text-align: left; }
+td { white-space: nowrap; }
+td.text { white-space: normal; }
+.date { color: var(--muted); font-size: .8em; }
 td.held { color: var(--ok); font-weight: bold; text-align: left; }
 td.failed { color: var(--bad); font-weight: bold; text-align: left; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .88em; }
@@ -42,8 +45,8 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 3rem; border-top: 1p
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
   h2 { break-after: avoid; }
-  figure, table, .network { break-inside: avoid; }
-  figure svg { border: none; }
+  figure, tr { break-inside: avoid; }
+  figure svg { border: none; width: auto; max-width: 100%; max-height: 150mm; margin: 0 auto; }
   .verdict { border-width: 2px; }
   @page { size: A4 landscape; margin: 14mm; }
 }
@@ -65,21 +68,20 @@ fn esc(text: &str) -> String {
     out
 }
 
-/// A time in seconds from the summary (or null) as the reader wants it: "35d 10h", with the
-/// calendar date when the scenario has a start.
+/// A time in seconds from the summary (or null) for a table cell: "19d 22h", with the
+/// calendar date below when the scenario has a start.
 fn when(model: &Model, v: &Value) -> String {
-    match v.as_u64() {
-        None => "never".to_owned(),
-        Some(t) => {
-            let span = crate::observe::expect::time(t);
-            match model.start.and_then(|s| {
-                s.and_hms_opt(0, 0, 0)?
-                    .checked_add_signed(chrono::TimeDelta::seconds(t as i64))
-            }) {
-                Some(date) => format!("{span} ({})", date.format("%b %-d %Y %H:%M")),
-                None => span,
-            }
-        }
+    let span = esc(&words::short_time(v.as_u64()));
+    let date = v.as_u64().zip(model.start).and_then(|(t, s)| {
+        s.and_hms_opt(0, 0, 0)?
+            .checked_add_signed(chrono::TimeDelta::seconds(t as i64))
+    });
+    match date {
+        Some(d) => format!(
+            "{span}<br><span class=\"date\">{}</span>",
+            d.format("%b %-d %Y %H:%M")
+        ),
+        None => span,
     }
 }
 
@@ -163,7 +165,10 @@ fn header(h: &mut String, model: &Model, summary: &Value) {
 }
 
 fn network(h: &mut String, model: &Model) {
-    let _ = writeln!(h, "<h2>The network</h2>\n<div class=\"network\">\n<ul>");
+    let _ = writeln!(
+        h,
+        "<h2 id=\"network\">The network</h2>\n<div class=\"network\">\n<ul>"
+    );
     for line in words::network(model) {
         let _ = writeln!(h, "<li>{}</li>", esc(&line));
     }
@@ -198,13 +203,28 @@ fn diagram(model: &Model) -> String {
         )
         .collect();
     let n = sites.len();
+    let contents = |site: usize| -> Vec<String> {
+        let hosts = model.hosts.iter().filter(|h| usize::from(h.site) == site);
+        let dns = model
+            .domains
+            .iter()
+            .filter(|d| usize::from(d.dns_site) == site);
+        let fleets = model.fleets.iter().filter(|f| usize::from(f.site) == site);
+        hosts
+            .map(|h| format!("KMS {}", h.name))
+            .chain(dns.map(|d| format!("DNS {}", d.name)))
+            .chain(fleets.map(|f| format!("{} × {}", f.count, f.name)))
+            .collect()
+    };
+    let tallest = sites.iter().map(|&s| contents(s).len()).max().unwrap_or(0) as f64;
+    let box_h = 30.0 + 16.0 * tallest;
     let (w, hgt) = match n {
-        1 => (400.0, 200.0),
-        2 => (800.0, 200.0),
-        _ => (1100.0, 420.0),
+        1 => (400.0, box_h + 40.0),
+        2 => (800.0, box_h + 40.0),
+        _ => (1100.0, (2.0 * box_h + 160.0).max(420.0)),
     };
     let (cx, cy) = (w / 2.0, hgt / 2.0);
-    let (rx, ry) = (w / 2.0 - 160.0, hgt / 2.0 - 80.0);
+    let (rx, ry) = (w / 2.0 - 160.0, hgt / 2.0 - box_h / 2.0 - 20.0);
     let pos = |i: usize| -> (f64, f64) {
         if n == 1 {
             return (cx, cy);
@@ -245,26 +265,7 @@ fn diagram(model: &Model) -> String {
     }
     for (i, &site) in sites.iter().enumerate() {
         let (x, y) = pos(i);
-        let mut lines: Vec<String> = model
-            .hosts
-            .iter()
-            .filter(|h| usize::from(h.site) == site)
-            .map(|h| format!("KMS {}", h.name))
-            .collect();
-        lines.extend(
-            model
-                .domains
-                .iter()
-                .filter(|d| usize::from(d.dns_site) == site)
-                .map(|d| format!("DNS {}", d.name)),
-        );
-        lines.extend(
-            model
-                .fleets
-                .iter()
-                .filter(|f| usize::from(f.site) == site)
-                .map(|f| format!("{} × {}", f.count, f.name)),
-        );
+        let lines = contents(site);
         let bw = lines
             .iter()
             .chain(std::iter::once(&model.sites[site]))
@@ -303,7 +304,7 @@ fn charts(h: &mut String, svgs: &[&String; 3]) {
         "Each KMS host's count per pool, with the products' activation thresholds (dashed) and the table's capacity (dotted).",
         "Load on the hosts, and the attempts that did not succeed, by outcome code.",
     ];
-    let _ = writeln!(h, "<h2>Charts</h2>");
+    let _ = writeln!(h, "<h2 id=\"charts\">Charts</h2>");
     for (svg, caption) in svgs.iter().zip(captions) {
         let _ = writeln!(
             h,
@@ -315,7 +316,7 @@ fn charts(h: &mut String, svgs: &[&String; 3]) {
 fn fleets(h: &mut String, model: &Model, summary: &Value) {
     let _ = write!(
         h,
-        "<h2>Fleets at the end</h2>\n<table>\n<tr><th>fleet</th><th>machines</th>"
+        "<h2 id=\"fleets\">Fleets at the end</h2>\n<table>\n<tr><th>fleet</th><th>machines</th>"
     );
     for (i, c) in FLEET_COLUMNS.iter().enumerate() {
         let _ = write!(
@@ -326,7 +327,7 @@ fn fleets(h: &mut String, model: &Model, summary: &Value) {
     }
     let _ = writeln!(
         h,
-        "<th>first licensed</th><th>all licensed</th><th>notification machine-days</th><th>lowest licensed share after arrival</th></tr>"
+        "<th>first licensed</th><th>all licensed</th><th>notification machine-days</th><th>lowest licensed share</th></tr>"
     );
     for f in &model.fleets {
         let v = &summary["fleets"][&f.name];
@@ -345,8 +346,8 @@ fn fleets(h: &mut String, model: &Model, summary: &Value) {
         let _ = writeln!(
             h,
             "<td>{}</td><td>{}</td><td>{}</td><td>{share}</td></tr>",
-            esc(&when(model, &v["first_licensed_s"])),
-            esc(&when(model, &v["all_licensed_s"])),
+            when(model, &v["first_licensed_s"]),
+            when(model, &v["all_licensed_s"]),
             number(&v["notification_machine_days"]),
         );
     }
@@ -359,7 +360,7 @@ fn hosts(h: &mut String, model: &Model, summary: &Value) {
     }
     let _ = writeln!(
         h,
-        "<h2>KMS hosts</h2>\n<table>\n<tr><th>host</th><th>requests answered</th><th>failed contacts</th>\
+        "<h2 id=\"hosts\">KMS hosts</h2>\n<table>\n<tr><th>host</th><th>requests answered</th><th>failed contacts</th>\
          <th>peak requests per hour</th><th>max count Windows</th><th>threshold reached (Windows)</th>\
          <th>max count Office</th><th>threshold reached (Office)</th></tr>"
     );
@@ -373,9 +374,9 @@ fn hosts(h: &mut String, model: &Model, summary: &Value) {
             number(&v["failures"]),
             number(&v["peak_requests_per_hour"]),
             number(&v["max_count"]["windows"]),
-            esc(&when(model, &v["threshold_reached_s"]["windows"])),
+            when(model, &v["threshold_reached_s"]["windows"]),
             number(&v["max_count"]["office"]),
-            esc(&when(model, &v["threshold_reached_s"]["office"])),
+            when(model, &v["threshold_reached_s"]["office"]),
         );
     }
     let _ = writeln!(h, "</table>");
@@ -398,7 +399,7 @@ fn hosts(h: &mut String, model: &Model, summary: &Value) {
 fn outcomes(h: &mut String, summary: &Value) {
     let _ = writeln!(
         h,
-        "<h2>Attempt outcomes</h2>\n<table>\n<tr><th>code</th><th>attempts</th><th class=\"text\">what it means</th></tr>"
+        "<h2 id=\"outcomes\">Attempt outcomes</h2>\n<table>\n<tr><th>code</th><th>attempts</th><th class=\"text\">what it means</th></tr>"
     );
     for c in Code::ALL {
         let n = summary["outcomes"][c.as_str()].as_u64().unwrap_or(0);
@@ -424,7 +425,7 @@ fn expectations(h: &mut String, summary: &Value) {
     }
     let _ = writeln!(
         h,
-        "<h2>Expectations</h2>\n<table>\n<tr><th>result</th><th class=\"text\">expectation</th><th class=\"text\">detail</th></tr>"
+        "<h2 id=\"expectations\">Expectations</h2>\n<table>\n<tr><th>result</th><th class=\"text\">expectation</th><th class=\"text\">detail</th></tr>"
     );
     for e in list {
         let held = e["held"] == Value::Bool(true);

@@ -2,23 +2,14 @@
 //! outcomes by code, expectations with ✓/✗. Colour only when asked for (a terminal, and
 //! `NO_COLOR` unset — decided by the caller).
 
+use super::words::short_time as short;
 use crate::code::Code;
-use crate::engine::SimTime;
 use crate::kms::host::{POOLS, pool_index};
 use crate::observe::Outcome;
 use crate::observe::expect::time;
 use crate::scenario::Model;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
-
-/// A time with at most its two largest units ("20d 22h", "2h 4m", "0s"): tables stay
-/// narrow, and summary.json keeps the exact seconds.
-fn short(t: Option<SimTime>) -> String {
-    t.map_or_else(
-        || "never".to_owned(),
-        |t| time(t).split(' ').take(2).collect::<Vec<_>>().join(" "),
-    )
-}
 
 struct Paint {
     on: bool,

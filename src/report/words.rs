@@ -5,6 +5,21 @@ use crate::scenario::model::{
     ActionModel, DiscoveryModel, LinkModel, OnlineModel, PortModel, SrvTarget,
 };
 
+/// A time with at most its two largest units ("20d 22h", "2h 4m", "0s", "never"): tables
+/// stay narrow; summary.json keeps the exact seconds.
+pub fn short_time(t: Option<crate::engine::SimTime>) -> String {
+    t.map_or_else(
+        || "never".to_owned(),
+        |t| {
+            crate::observe::expect::time(t)
+                .split(' ')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    )
+}
+
 pub fn port(p: PortModel) -> String {
     match p {
         PortModel::Tcp(n) => format!("TCP {n}"),

@@ -60,7 +60,12 @@ impl Activation {
                     }
                 }
             }
-            fleets.push((format!("other ({} fleets)", rest.len()), sum));
+            let names: Vec<&str> = rest.iter().map(|(n, _)| n.as_str()).collect();
+            let mut title = format!("other {} fleets: {}", rest.len(), names.join(", "));
+            if title.chars().count() > 80 {
+                title = title.chars().take(77).collect::<String>() + "…";
+            }
+            fleets.push((title, sum));
         }
         let panels = fleets
             .into_iter()

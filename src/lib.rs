@@ -18,6 +18,7 @@ pub mod net;
 pub mod observe;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod world;
 
 pub use error::Error;

@@ -3,6 +3,7 @@
 
 mod check;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -26,6 +27,17 @@ pub enum Command {
     Chart {
         /// The directory a run wrote (with scenario.ron, summary.json and the CSV files).
         dir: PathBuf,
+    },
+    /// Run a scenario for every combination of swept values, several seeds each.
+    Sweep(SweepArgs),
+    /// Join the unit results of sweep shards into the outputs of the whole sweep.
+    Merge {
+        /// Output directories of `actsim sweep --shard` runs.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write runs.csv, summary.csv and the chart.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Parse and validate scenarios without running them.
     Check {
@@ -51,6 +63,36 @@ pub struct RunArgs {
     /// Print nothing on stdout (errors and failed expectations still go to stderr).
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// The scenario file (RON).
+    pub file: PathBuf,
+    /// PATH=V1,V2,...: a field by dotted path (fleets.NAME.count, policy.renewal_interval,
+    /// kms_hosts.NAME.weight, timeline.INDEX.at, ...) and its values. Repeatable: every
+    /// combination runs.
+    #[arg(long)]
+    pub set: Vec<String>,
+    /// Seeds per combination.
+    #[arg(long, default_value_t = 1)]
+    pub replications: u64,
+    /// Run only slice I of N (1-based), for a cluster job array.
+    #[arg(long, conflicts_with = "shards")]
+    pub shard: Option<String>,
+    /// Run the slice given by SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX, of N.
+    #[arg(long)]
+    pub shards: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar, no summary line.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Output directory: units/ (one file per run) and, for a whole sweep, runs.csv,
+    /// summary.csv, sweep.svg, sweep.png.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// How a command ended, converted to the process exit code in `code`.
@@ -79,6 +121,8 @@ pub fn execute(cli: Cli) -> Exit {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check { files } => check::check(&files),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge { dirs, out } => sweep::merge(&dirs, &out),
         Command::Chart { dir } => match crate::report::rerender(&dir) {
             Ok(()) => Exit::Success,
             Err(e) => Exit::Error(e),

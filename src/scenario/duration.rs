@@ -4,7 +4,7 @@
 //! Months and years are deliberately absent: "1M" is ambiguous (minute or month?) and
 //! calendar months have no fixed length, so the scenario language does not offer them.
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A signed span of simulated time in whole seconds.
@@ -93,6 +93,14 @@ impl fmt::Display for Duration {
             }
         }
         Ok(())
+    }
+}
+
+/// Written back as the user writes it ("1d 12h"), so a scenario survives a round trip
+/// through another serde format (`actsim sweep` edits scenarios that way).
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

@@ -22,6 +22,12 @@ pub fn load(path: &Path) -> Result<Model, Error> {
 
 /// Parses and validates scenario text; `file` names it in error messages.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Model, Error> {
+    let (source, parsed) = parse_schema(file, bytes)?;
+    validate::validate(file, source, parsed)
+}
+
+/// Parses scenario text into its schema, before validation (`actsim sweep` edits it there).
+pub fn parse_schema<'b>(file: &str, bytes: &'b [u8]) -> Result<(&'b str, schema::Scenario), Error> {
     let source = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -44,5 +50,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Model, Error> {
         column: e.span.start.col.max(1),
         message: e.code.to_string(),
     })?;
+    Ok((source, parsed))
+}
+
+/// Validates a parsed (possibly edited) scenario; errors point into `source`.
+pub fn validate(file: &str, source: &str, parsed: schema::Scenario) -> Result<Model, Error> {
     validate::validate(file, source, parsed)
 }

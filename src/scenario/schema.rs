@@ -4,7 +4,7 @@
 //! Every struct denies unknown fields, so a typo is an error and never silently ignored.
 
 use super::duration::Duration;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 fn yes() -> bool {
     true
@@ -37,7 +37,7 @@ fn default_max_persistent() -> u32 {
     300
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -75,19 +75,19 @@ pub struct Scenario {
     pub expect: Vec<Expect>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Port {
     Tcp(i64),
     Udp(i64),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub between: (String, String),
@@ -95,14 +95,14 @@ pub struct Link {
     pub allow: Vec<Port>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub enum SrvUpdate {
     #[default]
     CreatorOnly,
     AnyHost,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
     pub name: String,
@@ -117,7 +117,7 @@ pub struct Domain {
     pub srv_update: SrvUpdate,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub enum HostOs {
     #[default]
     Server,
@@ -125,7 +125,7 @@ pub enum HostOs {
 }
 
 /// KMS host key groups, lowest first (KMS-HOST-2), plus the separate Office key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 pub enum KeyGroup {
     ClientVl,
     ServerA,
@@ -134,7 +134,7 @@ pub enum KeyGroup {
     Office,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KmsHost {
     pub name: String,
@@ -163,7 +163,7 @@ pub struct KmsHost {
     pub renewal_interval: Option<Duration>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostKey {
     pub name: String,
@@ -173,7 +173,7 @@ pub struct HostKey {
     pub reactivations: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Srv {
     pub domain: String,
@@ -186,20 +186,20 @@ pub struct Srv {
     pub weight: u16,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MakKey {
     pub name: String,
     pub activations: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Pool {
     Windows,
     Office,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     pub name: String,
@@ -210,14 +210,14 @@ pub struct Product {
     pub grace: Option<Duration>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub enum Discovery {
     #[default]
     Dns,
     Static(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum MakMode {
     #[default]
@@ -227,7 +227,7 @@ pub enum MakMode {
     },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Activation {
     Kms {
@@ -250,7 +250,7 @@ pub enum Activation {
     },
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Arrival {
     #[default]
@@ -262,7 +262,7 @@ pub enum Arrival {
     At(Duration),
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Online {
     #[default]
@@ -277,14 +277,14 @@ pub enum Online {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub enum Image {
     #[default]
     Generalized,
     Cloned,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Initial {
     #[default]
@@ -294,7 +294,7 @@ pub enum Initial {
     },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
     pub name: String,
@@ -325,13 +325,13 @@ pub struct Fleet {
     pub dns_suffixes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum KeySource {
     KeyFile,
     ActivationCode,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LicenseKey {
     pub name: String,
@@ -344,7 +344,7 @@ pub struct LicenseKey {
     pub auto_distribute: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KscServer {
     pub name: String,
@@ -359,7 +359,7 @@ pub struct KscServer {
 
 /// Activation policy. Every field is optional: in `Scenario.policy` an absent field takes the
 /// default of rules.md; in a timeline `SetPolicy` it leaves the current value unchanged.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     #[serde(default)]
@@ -384,7 +384,7 @@ pub struct Policy {
     pub restart_clears_cmids: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     pub at: Duration,
@@ -392,7 +392,7 @@ pub struct Event {
     pub action: Action,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Action {
     HostDown(String),
@@ -444,7 +444,7 @@ pub enum Action {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum StateName {
     Grace,
     Licensed,
@@ -457,7 +457,7 @@ pub enum StateName {
     Expired,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Expect {
     LicensedShare {

@@ -9,3 +9,4 @@ mod network;
 mod report;
 mod snapshots;
 mod support;
+mod sweep;

@@ -1,0 +1,349 @@
+//! `actsim sweep` and `actsim merge`: a scenario run for every combination of swept values
+//! and several seeds each.
+//!
+//! A sweep is a fixed, ordered list of units (combination × replication). Unit `u` is
+//! combination `u / R`, replication `u % R`; combinations enumerate the `--set` lists like
+//! nested loops, the last `--set` fastest. Replication `k` runs with `replication_seed(seed,
+//! k)` whatever the combination, so combinations see the same random luck (common random
+//! numbers) and replication k of a combination is the same run in any sweep. Each unit's
+//! result is its own file; the outputs are a fold of the unit results in unit order, so the
+//! single-machine sweep and the merge of shards print the same bytes.
+
+mod chart;
+pub mod metrics;
+pub mod path;
+pub mod stats;
+mod unit;
+
+pub use unit::UnitResult;
+
+use crate::error::Error;
+use crate::scenario::{self, Model};
+use metrics::Metrics;
+use sha2::{Digest, Sha256};
+use stats::Welford;
+use std::fmt::Write;
+use std::path::Path;
+
+/// One `--set PATH=V1,V2,...`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Set {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+impl Set {
+    /// Parses `PATH=V1,V2,...`.
+    pub fn parse(text: &str) -> Result<Set, String> {
+        let (path, values) = text
+            .split_once('=')
+            .ok_or_else(|| format!("--set {text}: expected PATH=V1,V2,..."))?;
+        let values: Vec<String> = values.split(',').map(|v| v.trim().to_owned()).collect();
+        if path.is_empty() || values.iter().any(String::is_empty) {
+            return Err(format!(
+                "--set {text}: a path and non-empty values are needed"
+            ));
+        }
+        Ok(Set {
+            path: path.trim().to_owned(),
+            values,
+        })
+    }
+}
+
+/// What identifies a sweep: the same shape means unit `u` is the same run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shape {
+    pub scenario_sha256: String,
+    pub sets: Vec<Set>,
+    pub replications: u64,
+}
+
+impl Shape {
+    pub fn combinations(&self) -> u64 {
+        self.sets.iter().map(|s| s.values.len() as u64).product()
+    }
+
+    pub fn units(&self) -> u64 {
+        self.combinations() * self.replications
+    }
+
+    /// The swept values of combination `c`, in `--set` order.
+    pub fn params(&self, c: u64) -> Vec<&str> {
+        let mut rest = c;
+        let mut out: Vec<&str> = self
+            .sets
+            .iter()
+            .rev()
+            .map(|s| {
+                let n = s.values.len() as u64;
+                let v = s.values[(rest % n) as usize].as_str();
+                rest /= n;
+                v
+            })
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// A short hash of the whole shape, written in every unit file.
+    pub fn id(&self) -> String {
+        let text = serde_json::to_string(self).expect("a shape serialises");
+        hex(&Sha256::digest(text.as_bytes()))[..16].to_owned()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The seed of replication `k`: the scenario's own seed for k = 0 (so replication 0 is the
+/// plain run), then SplitMix64 of seed and k.
+pub fn replication_seed(seed: u64, k: u64) -> u64 {
+    if k == 0 {
+        return seed;
+    }
+    let mut z = seed.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A sweep ready to run: its shape and one validated model per combination.
+pub struct Sweep {
+    pub shape: Shape,
+    models: Vec<Model>,
+}
+
+impl Sweep {
+    /// Reads the scenario once and builds the model of every combination, so a bad value
+    /// is reported before anything runs.
+    pub fn new(file: &Path, sets: Vec<Set>, replications: u64) -> Result<Sweep, Error> {
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        let name = file.display().to_string();
+        let (source, base) = scenario::parse_schema(&name, &bytes)?;
+        let shape = Shape {
+            scenario_sha256: hex(&Sha256::digest(&bytes)),
+            sets,
+            replications: replications.max(1),
+        };
+        if shape.units() > 1_000_000 {
+            return Err(Error::Usage(format!(
+                "{} units is more than the limit of 1,000,000",
+                shape.units()
+            )));
+        }
+        let mut models = Vec::with_capacity(shape.combinations() as usize);
+        for c in 0..shape.combinations() {
+            let mut edited = base.clone();
+            for (set, value) in shape.sets.iter().zip(shape.params(c)) {
+                edited = path::apply(&edited, &set.path, value).map_err(Error::Usage)?;
+            }
+            models.push(
+                scenario::validate(&name, source, edited).map_err(|e| match e {
+                    Error::Scenario {
+                        file,
+                        line,
+                        column,
+                        message,
+                    } => Error::Scenario {
+                        file,
+                        line,
+                        column,
+                        message: format!("with {}: {message}", describe(&shape, c)),
+                    },
+                    other => other,
+                })?,
+            );
+        }
+        Ok(Sweep { shape, models })
+    }
+
+    /// Runs unit `u`.
+    pub fn run_unit(&self, u: u64) -> UnitResult {
+        let r = self.shape.replications;
+        let (c, k) = (u / r, u % r);
+        let model = &self.models[c as usize];
+        let seed = replication_seed(model.seed, k);
+        let outcome = crate::run(model, seed);
+        UnitResult {
+            unit: u,
+            seed,
+            metrics: metrics::of(model, &outcome),
+        }
+    }
+}
+
+impl Sweep {
+    /// Runs `units` (skipping those `dir` already holds complete) on `threads` threads,
+    /// writing each result as it completes. Returns how many ran and how many were kept.
+    pub fn run_units(
+        &self,
+        dir: &Path,
+        units: &[u64],
+        threads: usize,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<(usize, usize), Error> {
+        use rayon::prelude::*;
+        let todo: Vec<u64> = units
+            .iter()
+            .copied()
+            .filter(|&u| unit::read_complete(dir, &self.shape, u).is_none())
+            .collect();
+        progress.set_length(todo.len() as u64);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+        // Results are written per unit (order does not matter for files); errors are
+        // collected in unit order, so the first reported is always the same one.
+        let written: Vec<Result<(), Error>> = pool.install(|| {
+            todo.par_iter()
+                .map(|&u| {
+                    let r = unit::write(dir, &self.shape, &self.run_unit(u));
+                    progress.inc(1);
+                    r
+                })
+                .collect()
+        });
+        progress.finish_and_clear();
+        written.into_iter().collect::<Result<Vec<()>, Error>>()?;
+        Ok((todo.len(), units.len() - todo.len()))
+    }
+}
+
+/// Reads every unit of `dirs` and writes the sweep's outputs into `out` (`actsim merge`, and
+/// the end of a whole sweep).
+pub fn merge(dirs: &[std::path::PathBuf], out: &Path) -> Result<(Shape, usize), Error> {
+    let (shape, units) = unit::read_all(dirs)?;
+    let files = outputs(&shape, &units).map_err(|message| Error::Data {
+        path: out.to_owned(),
+        message,
+    })?;
+    crate::report::write_atomically(out, &files)?;
+    Ok((shape, units.len()))
+}
+
+/// "fleets.pcs.count=25, policy.renewal_interval=1d".
+pub fn describe(shape: &Shape, c: u64) -> String {
+    shape
+        .sets
+        .iter()
+        .zip(shape.params(c))
+        .map(|(s, v)| format!("{}={v}", s.path))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Which units a shard runs: every `n`-th unit starting at `i - 1` (1-based `i`), so each
+/// shard gets a share of every part of the sweep.
+pub fn shard_units(units: u64, (i, n): (u64, u64)) -> impl Iterator<Item = u64> {
+    (i - 1..units).step_by(n as usize)
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |x| x.to_string())
+}
+
+/// `runs.csv`, `summary.csv` and the sweep chart from every unit's result, in unit order.
+pub fn outputs(
+    shape: &Shape,
+    units: &[UnitResult],
+) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let names: Vec<&str> = units
+        .first()
+        .map(|u| u.metrics.iter().map(|(n, _)| n.as_str()).collect())
+        .unwrap_or_default();
+    if units.iter().any(|u| {
+        u.metrics.len() != names.len() || u.metrics.iter().zip(&names).any(|((a, _), b)| a != b)
+    }) {
+        return Err("the units do not report the same metrics (different scenarios?)".into());
+    }
+    let paths: Vec<&str> = shape.sets.iter().map(|s| s.path.as_str()).collect();
+
+    let mut runs = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["unit", "combination", "replication", "seed"];
+    header.extend(&paths);
+    header.extend(&names);
+    runs.write_record(&header).map_err(|e| e.to_string())?;
+    for u in units {
+        let c = u.unit / shape.replications;
+        let mut row = vec![
+            u.unit.to_string(),
+            c.to_string(),
+            (u.unit % shape.replications).to_string(),
+            u.seed.to_string(),
+        ];
+        row.extend(shape.params(c).iter().map(|v| v.to_string()));
+        row.extend(u.metrics.iter().map(|(_, v)| cell(*v)));
+        runs.write_record(&row).map_err(|e| e.to_string())?;
+    }
+
+    let stats = fold(shape, units, names.len());
+    let mut summary = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["combination"];
+    header.extend(&paths);
+    header.extend([
+        "metric",
+        "n",
+        "missing",
+        "mean",
+        "sd",
+        "ci95_low",
+        "ci95_high",
+        "min",
+        "max",
+    ]);
+    summary.write_record(&header).map_err(|e| e.to_string())?;
+    for (c, per_metric) in stats.iter().enumerate() {
+        for (name, w) in names.iter().zip(per_metric) {
+            let mut row = vec![c.to_string()];
+            row.extend(shape.params(c as u64).iter().map(|v| v.to_string()));
+            row.push(name.to_string());
+            row.push(w.n.to_string());
+            row.push(w.missing.to_string());
+            row.push(cell(w.mean()));
+            row.push(cell(w.sd()));
+            let ci = w.ci95();
+            row.push(cell(ci.map(|c| c.0)));
+            row.push(cell(ci.map(|c| c.1)));
+            row.push(cell((w.n > 0).then_some(w.min)));
+            row.push(cell((w.n > 0).then_some(w.max)));
+            summary.write_record(&row).map_err(|e| e.to_string())?;
+        }
+    }
+
+    let mut files = vec![
+        ("runs.csv", runs.into_inner().map_err(|e| e.to_string())?),
+        (
+            "summary.csv",
+            summary.into_inner().map_err(|e| e.to_string())?,
+        ),
+    ];
+    if !shape.sets.is_empty() {
+        let drawn = crate::report::chart::render(&chart::SweepChart::new(shape, &names, &stats))?;
+        files.push(("sweep.svg", drawn.svg.into_bytes()));
+        files.push(("sweep.png", drawn.png));
+    }
+    Ok(files)
+}
+
+/// Per combination, per metric: the values of its replications folded in order.
+fn fold(shape: &Shape, units: &[UnitResult], metrics: usize) -> Vec<Vec<Welford>> {
+    let mut stats = vec![vec![Welford::default(); metrics]; shape.combinations() as usize];
+    for u in units {
+        let c = (u.unit / shape.replications) as usize;
+        for (w, (_, v)) in stats[c].iter_mut().zip(&u.metrics) {
+            w.add(*v);
+        }
+    }
+    stats
+}
+
+/// Reads the value of a metric by name from a run's metrics.
+pub fn metric(metrics: &Metrics, name: &str) -> Option<Option<f64>> {
+    metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+}

@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod code;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod kms;

@@ -2,6 +2,7 @@
 //! an exit code in one place.
 
 mod check;
+mod compare;
 mod run;
 mod sweep;
 
@@ -39,6 +40,8 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run two scenarios with the same seeds and report what the change did.
+    Compare(CompareArgs),
     /// Parse and validate scenarios without running them.
     Check {
         /// Scenario files.
@@ -95,6 +98,29 @@ pub struct SweepArgs {
     pub out: PathBuf,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The scenario as it is.
+    pub base: PathBuf,
+    /// The scenario with the change.
+    pub candidate: PathBuf,
+    /// Seeds to run each with (paired: replication k of both uses the same seed).
+    #[arg(long, default_value_t = 1)]
+    pub replications: u64,
+    /// Seed of replication 0 (default: the base scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Exit 1 when this holds, e.g. "notification_machine_days > base". Repeatable.
+    #[arg(long = "fail-if")]
+    pub fail_if: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write compare.csv, compare.svg and compare.png here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 /// How a command ended, converted to the process exit code in `code`.
 #[derive(Debug)]
 pub enum Exit {
@@ -122,6 +148,7 @@ pub fn execute(cli: Cli) -> Exit {
         Command::Run(args) => run::run(&args),
         Command::Check { files } => check::check(&files),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Merge { dirs, out } => sweep::merge(&dirs, &out),
         Command::Chart { dir } => match crate::report::rerender(&dir) {
             Ok(()) => Exit::Success,

@@ -121,6 +121,17 @@ fn render(
     ])
 }
 
+/// The time series of a run as charts read them (through the same CSV text the run writes).
+pub fn tables_of(model: &Model, outcome: &Outcome) -> RunTables {
+    RunTables::parse(
+        model,
+        &timeseries_csv(model, outcome),
+        &hosts_csv(model, outcome),
+        &attempts_csv(outcome),
+    )
+    .expect("the CSV files of a run parse")
+}
+
 /// A time as a day number for tables: whole days plainly, others with four decimals.
 pub fn day(t: SimTime) -> String {
     if t % 86_400 == 0 {

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod compare;
 mod determinism;
 mod examples;
 mod network;

@@ -5,7 +5,7 @@
 //! bytes are identical on every machine.
 
 mod activation;
-mod axis;
+pub mod axis;
 mod kms_count;
 mod load;
 pub mod palette;

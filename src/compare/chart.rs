@@ -1,0 +1,163 @@
+//! `compare.svg/.png`: per fleet, the licensed share over time of the base (dashed grey)
+//! and the candidate (solid blue); below, the requests per hour of all hosts together.
+
+use crate::kms::client::LicenceState;
+use crate::report::chart::axis::{self, TimeAxis};
+use crate::report::chart::{Chart, DrawResult, MIN_HEIGHT, Swatch, legend, palette, title};
+use crate::report::tables::RunTables;
+use crate::scenario::Model;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+const WIDTH: u32 = 1400;
+const HEADER: u32 = 100;
+const PANEL: u32 = 230;
+const MAX_PANELS: usize = 6;
+const BASE: RGBColor = RGBColor(0x77, 0x77, 0x77);
+const CANDIDATE: RGBColor = palette::SERIES[0];
+
+struct Panel {
+    title: String,
+    y_desc: &'static str,
+    base: Vec<f64>,
+    candidate: Vec<f64>,
+}
+
+pub struct CompareChart {
+    title: String,
+    axis: TimeAxis,
+    base_days: Vec<f64>,
+    candidate_days: Vec<f64>,
+    panels: Vec<Panel>,
+}
+
+fn shares(tables: &RunTables, fleet: usize) -> Vec<f64> {
+    tables.fleets[fleet]
+        .iter()
+        .map(|r| {
+            let present: u64 = r[..4].iter().sum();
+            if present == 0 {
+                0.0
+            } else {
+                r[LicenceState::Licensed as usize] as f64 / present as f64
+            }
+        })
+        .collect()
+}
+
+fn requests_per_hour(model: &Model, tables: &RunTables) -> Vec<f64> {
+    let hours = model.sample_every as f64 / 3_600.0;
+    (0..tables.times.len())
+        .map(|i| {
+            let n: u64 = tables
+                .hosts
+                .iter()
+                .flatten()
+                .map(|pool| pool[i].requests)
+                .sum();
+            n as f64 / hours
+        })
+        .collect()
+}
+
+impl CompareChart {
+    pub fn new(base: &Model, candidate: &Model, bt: &RunTables, ct: &RunTables) -> Self {
+        let mut panels: Vec<Panel> = base
+            .fleets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let j = candidate.fleets.iter().position(|g| g.name == f.name)?;
+                Some(Panel {
+                    title: format!("{}: licensed share", f.name),
+                    y_desc: "licensed share",
+                    base: shares(bt, i),
+                    candidate: shares(ct, j),
+                })
+            })
+            .take(MAX_PANELS)
+            .collect();
+        panels.push(Panel {
+            title: "all KMS hosts: requests answered per hour".into(),
+            y_desc: "requests per hour",
+            base: requests_per_hour(base, bt),
+            candidate: requests_per_hour(candidate, ct),
+        });
+        let axis = TimeAxis {
+            end: (base.duration.max(candidate.duration)) as f64 / 86_400.0,
+            start: base.start,
+        };
+        CompareChart {
+            title: format!("{} — compared", base.name),
+            axis,
+            base_days: bt.days().collect(),
+            candidate_days: ct.days().collect(),
+            panels,
+        }
+    }
+
+    fn panel_height(&self) -> u32 {
+        crate::report::chart::panel_height(self.panels.len(), HEADER, PANEL)
+    }
+}
+
+impl Chart for CompareChart {
+    fn size(&self) -> (u32, u32) {
+        let h = HEADER + self.panels.len() as u32 * self.panel_height() + 10;
+        (WIDTH, h.max(MIN_HEIGHT))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let (head, body) = root.split_vertically(HEADER);
+        title(
+            &head,
+            &self.title,
+            "same seeds and random streams; replication 0",
+        )?;
+        legend(
+            &head,
+            (26, 84),
+            &[
+                (Swatch::Dashed(BASE), "base".into()),
+                (Swatch::Line(CANDIDATE), "candidate".into()),
+            ],
+        )?;
+        let h = self.panel_height();
+        let (body, _) = body.split_vertically(h * self.panels.len() as u32);
+        for (area, p) in body
+            .split_evenly((self.panels.len(), 1))
+            .iter()
+            .zip(&self.panels)
+        {
+            let top = p
+                .base
+                .iter()
+                .chain(&p.candidate)
+                .fold(0.0f64, |a, &b| a.max(b));
+            let y_max = (top * 1.08).max(if p.y_desc == "licensed share" {
+                1.05
+            } else {
+                1.0
+            });
+            let mut chart = axis::frame(root, area, &self.axis, (&p.title, 30), y_max, p.y_desc)?;
+            chart.draw_series(DashedLineSeries::new(
+                self.base_days.iter().copied().zip(p.base.iter().copied()),
+                8,
+                5,
+                BASE.stroke_width(3),
+            ))?;
+            chart.draw_series(LineSeries::new(
+                self.candidate_days
+                    .iter()
+                    .copied()
+                    .zip(p.candidate.iter().copied()),
+                CANDIDATE.stroke_width(2),
+            ))?;
+        }
+        Ok(())
+    }
+}

@@ -124,8 +124,8 @@ impl Comparison {
         let width = self.rows.iter().map(|r| r.metric.len()).max().unwrap_or(6);
         let _ = writeln!(
             s,
-            "  {:<width$}  {:>14}  {:>14}  {:>14}  {}",
-            "metric", "base", "candidate", "change", "95% CI of change"
+            "  {:<width$}  {:>14}  {:>14}  {:>14}  95% CI of change",
+            "metric", "base", "candidate", "change"
         );
         for r in self.interesting() {
             let (b, c) = (r.base.mean(), r.candidate.mean());

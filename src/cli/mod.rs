@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod run;
 mod sweep;
+mod trace;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,6 +43,8 @@ pub enum Command {
     },
     /// Run two scenarios with the same seeds and report what the change did.
     Compare(CompareArgs),
+    /// Every attempt of one machine; with --at, its status then (slmgr /dlv style).
+    Trace(TraceArgs),
     /// Parse and validate scenarios without running them.
     Check {
         /// Scenario files.
@@ -121,6 +124,21 @@ pub struct CompareArgs {
     pub out: Option<PathBuf>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// The scenario file (RON).
+    pub file: PathBuf,
+    /// The machine: FLEET/INDEX, e.g. desktops/0.
+    #[arg(long)]
+    pub machine: String,
+    /// Also show the machine's status at this time ("45d", "10d 6h").
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
 /// How a command ended, converted to the process exit code in `code`.
 #[derive(Debug)]
 pub enum Exit {
@@ -148,6 +166,7 @@ pub fn execute(cli: Cli) -> Exit {
         Command::Run(args) => run::run(&args),
         Command::Check { files } => check::check(&files),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Trace(args) => trace::trace(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Merge { dirs, out } => sweep::merge(&dirs, &out),
         Command::Chart { dir } => match crate::report::rerender(&dir) {

@@ -20,9 +20,20 @@ enum Answer {
 
 impl World<'_> {
     pub(super) fn attempt(&mut self, m: MachineId, now: SimTime) {
+        let traced = self.traced(m);
         let failure = self.exchange(m, now);
         let timers = self.timers(m);
         let after = self.machines.licence[m as usize].after_attempt(now, failure, &timers);
+        if traced && let Some(t) = self.trace.as_mut() {
+            let what = super::trace::Happening::Attempt {
+                discovery: std::mem::take(&mut t.discovery),
+                tried: std::mem::take(&mut t.tried),
+                count: t.count.take(),
+                outcome: after.outcome,
+                next: after.next_attempt,
+            };
+            self.record(now, what);
+        }
         self.obs.outcome(after.outcome);
         self.set_licence(m, after.licence, now);
         self.schedule_attempt(m, after.next_attempt);
@@ -54,15 +65,31 @@ impl World<'_> {
             DiscoveryModel::Dns => None,
         };
         if let Some(h) = first {
+            self.note_discovery(m, || {
+                let how = if fleet.discovery == DiscoveryModel::Dns {
+                    "cached"
+                } else {
+                    "set by hand"
+                };
+                format!("{how}: {}", model.hosts[usize::from(h)].name)
+            });
             match self.ask(m, h, model.hosts[usize::from(h)].port, now) {
                 Answer::Count(c) => return verdict(c),
                 Answer::Refused(code) => note(code),
                 Answer::Unreachable => {}
             }
         }
-        if fleet.discovery == DiscoveryModel::Dns
-            && let Some(domain) = self.lookup(m, now)
-        {
+        let domain = if fleet.discovery == DiscoveryModel::Dns {
+            let found = self.lookup(m, now);
+            self.note_discovery(m, || match found {
+                Some(d) => format!("DNS {}", model.domains[usize::from(d)].name),
+                None => "DNS: no record (or DNS unreachable)".to_owned(),
+            });
+            found
+        } else {
+            None
+        };
+        if let Some(domain) = domain {
             let cached = first.unwrap_or(NO_HOST);
             let mut untried = std::mem::take(&mut self.untried);
             untried.clear();
@@ -77,9 +104,14 @@ impl World<'_> {
             {
                 let h = match record.target {
                     Target::Host(h) => h,
-                    Target::Stale(_) => {
+                    Target::Stale(s) => {
                         // DNS-4: nothing answers at a stale record's name; try the next one.
                         self.obs.stale_record(domain);
+                        self.note_tried(
+                            m,
+                            || format!("{:?}", model.manual_srv[usize::from(s)].target),
+                            || "stale record: nothing answers".to_owned(),
+                        );
                         continue;
                     }
                 };
@@ -103,7 +135,7 @@ impl World<'_> {
     /// DNS-2: the domain whose `_vlmcs._tcp` records machine `m` gets: its own domain, then
     /// the domains of its suffix search list, the first that answers with records. NET-1: a
     /// domain's DNS server must be reachable on UDP 53.
-    fn lookup(&self, m: MachineId, now: SimTime) -> Option<DomainId> {
+    pub(super) fn lookup(&self, m: MachineId, now: SimTime) -> Option<DomainId> {
         let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
         fleet
             .domain
@@ -127,11 +159,18 @@ impl World<'_> {
             && self
                 .topology
                 .reaches(fleet.site, host_model.site, self.host_port[usize::from(h)]);
-        let host = &mut self.hosts[usize::from(h)];
-        if !host.up || !reachable {
+        let name = || host_model.name.clone();
+        if !self.hosts[usize::from(h)].up || !reachable {
             self.obs.host_failure(h, product.pool);
+            let why = if self.hosts[usize::from(h)].up {
+                "no path on its port"
+            } else {
+                "down"
+            };
+            self.note_tried(m, name, || format!("unreachable ({why})"));
             return Answer::Unreachable;
         }
+        let host = &mut self.hosts[usize::from(h)];
         let reply = host.request(
             self.machines.cmid[m as usize],
             product.group,
@@ -147,9 +186,19 @@ impl World<'_> {
                 self.obs
                     .host_count(h, product.pool, count, count >= product.threshold, now);
                 self.machines.last_host[m as usize] = h;
+                self.note_tried(m, name, || format!("count {count}"));
+                if self.traced(m)
+                    && let Some(t) = self.trace.as_mut()
+                {
+                    t.last_count = Some(count);
+                    t.count = Some(count);
+                }
                 Answer::Count(count)
             }
-            Reply::Refused(code) => Answer::Refused(code),
+            Reply::Refused(code) => {
+                self.note_tried(m, name, || format!("refused {}", code.as_str()));
+                Answer::Refused(code)
+            }
         }
     }
 

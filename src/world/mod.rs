@@ -13,6 +13,7 @@ mod attempt;
 mod machines;
 mod online;
 mod timeline;
+pub mod trace;
 
 pub use machines::{MachineId, NO_HOST};
 
@@ -74,10 +75,19 @@ pub struct World<'m> {
     events: u64,
     /// Reused list of untried SRV records, so attempts do not allocate.
     untried: Vec<u16>,
+    /// `actsim trace`: the one machine recorded, if any.
+    trace: Option<Box<trace::Tracer>>,
+    /// The run stops after this instant (the scenario's end, or a trace's `--at`).
+    end: SimTime,
 }
 
 impl<'m> World<'m> {
     pub fn new(model: &'m Model, seed: u64) -> Self {
+        Self::with_trace(model, seed, None)
+    }
+
+    /// A world that records every happening of machine `index` of fleet `fleet`.
+    pub fn with_trace(model: &'m Model, seed: u64, traced: Option<(FleetId, u32)>) -> Self {
         let topology = Topology::new(model.sites.len(), &model.links, Topology::ports_of(model));
         let port_id = |p: PortModel| {
             topology
@@ -114,6 +124,14 @@ impl<'m> World<'m> {
             obs: Observer::new(model),
             events: 0,
             untried: Vec::new(),
+            trace: traced.map(|(fleet, index)| {
+                Box::new(trace::Tracer {
+                    fleet,
+                    index,
+                    ..trace::Tracer::default()
+                })
+            }),
+            end: model.duration,
         };
         let total: u64 = model.fleets.iter().map(|f| f.count).sum();
         world.machines.reserve(total as usize);
@@ -150,8 +168,44 @@ impl<'m> World<'m> {
 
     /// Runs to the end of the scenario and hands over everything observed.
     pub fn run(mut self) -> Outcome {
-        let end = self.model.duration;
         let checkpoints = checkpoints(self.model);
+        let next = self.run_events(&checkpoints);
+        for &c in &checkpoints[next..] {
+            self.sample(c);
+        }
+        let end = self.end;
+        let fleets = self.obs.finish(end);
+        let expectations = expect::evaluate(self.model, &self.obs.series, &fleets, &self.obs.hosts);
+        Outcome {
+            events: self.events,
+            fleets,
+            hosts: self.obs.hosts,
+            outcomes: self.obs.outcomes,
+            stale_record_failures: self.obs.stale_record_failures,
+            expectations,
+            series: self.obs.series,
+        }
+    }
+
+    /// Runs the traced machine's life up to `until` (the end if None): its happenings, and
+    /// its status at that instant.
+    pub fn run_trace(
+        mut self,
+        until: Option<SimTime>,
+    ) -> (Vec<trace::Record>, Option<trace::Status>) {
+        if let Some(t) = until {
+            self.end = t.min(self.end);
+        }
+        self.run_events(&checkpoints(self.model));
+        let status = self.status(self.end);
+        let records = self.trace.take().map(|t| t.records).unwrap_or_default();
+        (records, status)
+    }
+
+    /// Handles every event up to the end, taking the samples that fall before each; returns
+    /// the index of the first sample not taken.
+    fn run_events(&mut self, checkpoints: &[(SimTime, bool)]) -> usize {
+        let end = self.end;
         let mut next = 0;
         while let Some(t) = self.queue.peek_time() {
             if t > end {
@@ -170,20 +224,7 @@ impl<'m> World<'m> {
                 self.events += 1;
             }
         }
-        for &c in &checkpoints[next..] {
-            self.sample(c);
-        }
-        let fleets = self.obs.finish(end);
-        let expectations = expect::evaluate(self.model, &self.obs.series, &fleets, &self.obs.hosts);
-        Outcome {
-            events: self.events,
-            fleets,
-            hosts: self.obs.hosts,
-            outcomes: self.obs.outcomes,
-            stale_record_failures: self.obs.stale_record_failures,
-            expectations,
-            series: self.obs.series,
-        }
+        next
     }
 
     fn sample(&mut self, (t, on_grid): (SimTime, bool)) {
@@ -196,6 +237,12 @@ impl<'m> World<'m> {
     /// A new machine of fleet `f`, not arrived yet.
     fn add_machine(&mut self, f: FleetId) -> MachineId {
         let m = self.machines.add(f);
+        if let Some(t) = self.trace.as_mut()
+            && t.fleet == f
+            && t.index == self.machines.index[m as usize]
+        {
+            t.machine = Some(m);
+        }
         if let OnlineModel::Daily { .. } = self.model.fleets[usize::from(f)].online {
             self.machines.jitter[m as usize] = self.daily_jitter(m);
         }
@@ -231,6 +278,9 @@ impl<'m> World<'m> {
                     if online_at == now {
                         self.attempt(m, now);
                     } else {
+                        if self.traced(m) {
+                            self.record(now, trace::Happening::Offline { until: online_at });
+                        }
                         self.obs.outcome(Code::Offline);
                         self.machines.next_attempt[m as usize] = online_at;
                         if online_at != NEVER {
@@ -278,6 +328,9 @@ impl<'m> World<'m> {
             InitialModel::Activated { age_up_to } => self.already_activated(m, now, age_up_to),
         };
         self.machines.licence[m as usize] = licence;
+        if self.traced(m) {
+            self.record(now, trace::Happening::Arrived(licence.state));
+        }
         self.obs.transition(f, None, Some(licence.state), now);
         self.schedule_deadline(m, licence.deadline);
         self.schedule_attempt(m, first_attempt);
@@ -366,6 +419,13 @@ impl<'m> World<'m> {
     fn set_licence(&mut self, m: MachineId, licence: Licence, now: SimTime) {
         let old = std::mem::replace(&mut self.machines.licence[m as usize], licence);
         if old.state != licence.state {
+            if self.traced(m) {
+                let what = trace::Happening::State {
+                    from: old.state,
+                    to: licence.state,
+                };
+                self.record(now, what);
+            }
             self.obs.transition(
                 self.machines.fleet[m as usize],
                 Some(old.state),

@@ -11,3 +11,4 @@ mod report;
 mod snapshots;
 mod support;
 mod sweep;
+mod trace;

@@ -1,0 +1,240 @@
+//! `actsim trace FILE --machine FLEET/INDEX [--at TIME] [--seed N]`: every attempt of one
+//! machine, and with `--at` its status in the style of `slmgr /dlv`.
+
+use super::{Exit, TraceArgs};
+use crate::code::Code;
+use crate::engine::SimTime;
+use crate::error::Error;
+use crate::kms::client::LicenceState;
+use crate::observe::expect::time;
+use crate::scenario::{self, duration};
+use crate::world::World;
+use crate::world::trace::{Happening, Status};
+use std::fmt::Write;
+
+pub fn trace(args: &TraceArgs) -> Exit {
+    match run(args) {
+        Ok(text) => {
+            print!("{text}");
+            Exit::Success
+        }
+        Err(e) => Exit::Error(e),
+    }
+}
+
+fn run(args: &TraceArgs) -> Result<String, Error> {
+    let model = scenario::load(&args.file)?;
+    let usage = Error::Usage;
+    let (fleet_name, index) = args
+        .machine
+        .rsplit_once('/')
+        .and_then(|(f, i)| Some((f, i.parse::<u32>().ok()?)))
+        .ok_or_else(|| {
+            usage(format!(
+                "--machine {}: expected FLEET/INDEX, e.g. desktops/0",
+                args.machine
+            ))
+        })?;
+    let fleet = model
+        .fleets
+        .iter()
+        .position(|f| f.name == fleet_name)
+        .ok_or_else(|| {
+            usage(format!(
+                "--machine {}: no fleet \"{fleet_name}\"",
+                args.machine
+            ))
+        })?;
+    let at = match &args.at {
+        None => None,
+        Some(text) => {
+            let d = duration::parse(text).map_err(|e| usage(format!("--at {text}: {e}")))?;
+            if d.0 < 0 || d.0 as u64 > model.duration {
+                return Err(usage(format!(
+                    "--at {text}: outside the run (0s to {})",
+                    time(model.duration)
+                )));
+            }
+            Some(d.0 as SimTime)
+        }
+    };
+    let seed = args.seed.unwrap_or(model.seed);
+    let (records, status) =
+        World::with_trace(&model, seed, Some((fleet as u16, index))).run_trace(at);
+    if records.is_empty() && status.is_none() {
+        return Err(usage(format!(
+            "--machine {}: fleet \"{fleet_name}\" has no machine {index} (it starts with {})",
+            args.machine, model.fleets[fleet].count
+        )));
+    }
+    let mut out = format!(
+        "{} — machine {}/{index}, seed {seed}\n\n",
+        model.name, fleet_name
+    );
+    table(&mut out, &records);
+    if let Some(s) = status.filter(|_| at.is_some()) {
+        dlv(&mut out, &s);
+    }
+    Ok(out)
+}
+
+fn table(out: &mut String, records: &[crate::world::trace::Record]) {
+    let _ = writeln!(
+        out,
+        "  {:<16} {:<26} {:<40} {:>6}  {:<11} state / next attempt",
+        "time", "discovery", "hosts tried", "count", "outcome"
+    );
+    let mut i = 0;
+    while i < records.len() {
+        let r = &records[i];
+        // A state change at the same instant as the attempt that caused it shares its line.
+        let change = records.get(i + 1).and_then(|n| match n.what {
+            Happening::State { from, to } if n.at == r.at => Some((from, to)),
+            _ => None,
+        });
+        let state = |c: Option<(LicenceState, LicenceState)>| {
+            c.map_or_else(String::new, |(f, t)| {
+                format!("{} → {}", f.as_str(), t.as_str())
+            })
+        };
+        let line = match &r.what {
+            Happening::Attempt {
+                discovery,
+                tried,
+                count,
+                outcome,
+                next,
+            } => {
+                let tried: Vec<String> = tried
+                    .iter()
+                    .map(|(h, what)| format!("{h}: {what}"))
+                    .collect();
+                let mut after = state(change);
+                if !after.is_empty() {
+                    after.push_str("; ");
+                }
+                let _ = write!(after, "next {}", time(*next));
+                i += usize::from(change.is_some());
+                format!(
+                    "{:<26} {:<40} {:>6}  {:<11} {after}",
+                    discovery,
+                    tried.join("; "),
+                    count.map_or_else(String::new, |c| c.to_string()),
+                    outcome.as_str()
+                )
+            }
+            Happening::Offline { until } => format!(
+                "{:<26} {:<40} {:>6}  {:<11} waits until {}",
+                "",
+                "",
+                "",
+                Code::Offline.as_str(),
+                time(*until)
+            ),
+            Happening::Arrived(s) => format!(
+                "{:<26} {:<40} {:>6}  {:<11} {}",
+                "arrived",
+                "",
+                "",
+                "",
+                s.as_str()
+            ),
+            Happening::State { from, to } => {
+                format!(
+                    "{:<26} {:<40} {:>6}  {:<11} {}",
+                    "",
+                    "",
+                    "",
+                    "",
+                    state(Some((*from, *to)))
+                )
+            }
+            Happening::Retired => "retired".to_owned(),
+        };
+        let _ = writeln!(out, "  {:<16} {}", time(r.at), line.trim_end());
+        i += 1;
+    }
+}
+
+/// Minutes and days, as slmgr prints remaining times.
+fn minutes(secs: SimTime) -> String {
+    format!("{} minute(s) ({} day(s))", secs / 60, secs / 86_400)
+}
+
+fn dlv(out: &mut String, s: &Status) {
+    let _ = writeln!(
+        out,
+        "\nStatus at {} (as slmgr /dlv would show it)",
+        time(s.at)
+    );
+    if !s.present {
+        let _ = writeln!(
+            out,
+            "  The machine is not present (not arrived yet, or retired)."
+        );
+        return;
+    }
+    let remaining = s.deadline.map(|d| d.saturating_sub(s.at));
+    let (status, line) = match s.state {
+        LicenceState::Grace => (
+            "Initial grace period",
+            remaining.map(|r| format!("Time remaining: {}", minutes(r))),
+        ),
+        LicenceState::Licensed => (
+            "Licensed",
+            remaining.map(|r| format!("Volume activation expiration: {}", minutes(r))),
+        ),
+        LicenceState::OotGrace => (
+            "Out-of-Tolerance grace period",
+            remaining.map(|r| format!("Time remaining: {}", minutes(r))),
+        ),
+        LicenceState::Notification => (
+            "Notification",
+            Some("Notification Reason: 0xC004F009 (grace time expired)".to_owned()),
+        ),
+    };
+    let _ = writeln!(out, "  License Status: {status}");
+    if let Some(line) = line {
+        let _ = writeln!(out, "  {line}");
+    }
+    let _ = writeln!(out, "  Client Machine ID (CMID): {:016x}", s.cmid);
+    match (&s.kms_name, s.static_host) {
+        (Some(h), true) => {
+            let _ = writeln!(out, "  Registered KMS machine name: {h}");
+        }
+        (Some(h), false) => {
+            let _ = writeln!(out, "  KMS machine name from DNS: {h}");
+        }
+        (None, _) => {
+            let _ = writeln!(out, "  KMS machine name from DNS: none found");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  KMS host caching: {}",
+        s.cached_host
+            .as_ref()
+            .map_or("no host cached".to_owned(), |h| format!(
+                "Enabled, cached host {h}"
+            ))
+    );
+    let _ = writeln!(
+        out,
+        "  Activation interval: {} minutes",
+        s.activation_interval / 60
+    );
+    let _ = writeln!(
+        out,
+        "  Renewal interval: {} minutes",
+        s.renewal_interval / 60
+    );
+    let _ = writeln!(
+        out,
+        "  Last count returned by a KMS host: {}",
+        s.last_count
+            .map_or("none yet".to_owned(), |c| c.to_string())
+    );
+    if let Some(next) = s.next_attempt {
+        let _ = writeln!(out, "  Next activation or renewal attempt: {}", time(next));
+    }
+}

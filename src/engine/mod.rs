@@ -4,7 +4,7 @@
 pub mod queue;
 pub mod random;
 
-pub use queue::EventQueue;
+pub use queue::{EventQueue, Scheduler};
 pub use random::Streams;
 
 /// Simulated time: whole seconds since the scenario start. Integer time keeps runs

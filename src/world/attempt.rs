@@ -23,7 +23,9 @@ impl World<'_> {
         let traced = self.traced(m);
         let failure = self.exchange(m, now);
         let timers = self.timers(m);
-        let after = self.machines.licence[m as usize].after_attempt(now, failure, &timers);
+        let after = self.machines.hot[m as usize]
+            .licence
+            .after_attempt(now, failure, &timers);
         if traced && let Some(t) = self.trace.as_mut() {
             let what = super::trace::Happening::Attempt {
                 discovery: std::mem::take(&mut t.discovery),
@@ -45,7 +47,7 @@ impl World<'_> {
     /// 0xC004F074 (no record, DNS unreachable, every host unreachable).
     fn exchange(&mut self, m: MachineId, now: SimTime) -> Option<Code> {
         let model = self.model;
-        let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let fleet = &model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
         let threshold = model.products[usize::from(fleet.product)].threshold;
         let verdict = |count: u32| (count < threshold).then_some(Code::CountTooLow);
         let mut refusal: Option<Code> = None;
@@ -60,7 +62,7 @@ impl World<'_> {
         let first = match fleet.discovery {
             DiscoveryModel::Static(h) => Some(h),
             DiscoveryModel::Dns if fleet.host_caching => {
-                Some(self.machines.last_host[m as usize]).filter(|&h| h != NO_HOST)
+                Some(self.machines.hot[m as usize].last_host).filter(|&h| h != NO_HOST)
             }
             DiscoveryModel::Dns => None,
         };
@@ -136,7 +138,7 @@ impl World<'_> {
     /// the domains of its suffix search list, the first that answers with records. NET-1: a
     /// domain's DNS server must be reachable on UDP 53.
     pub(super) fn lookup(&self, m: MachineId, now: SimTime) -> Option<DomainId> {
-        let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let fleet = &self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
         fleet
             .domain
             .into_iter()
@@ -152,7 +154,7 @@ impl World<'_> {
     /// up, listening on that port, and reachable from the machine's site on it.
     fn ask(&mut self, m: MachineId, h: HostId, port: u16, now: SimTime) -> Answer {
         let model = self.model;
-        let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let fleet = &model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
         let product = &model.products[usize::from(fleet.product)];
         let host_model = &model.hosts[usize::from(h)];
         let reachable = port == host_model.port
@@ -172,7 +174,7 @@ impl World<'_> {
         }
         let host = &mut self.hosts[usize::from(h)];
         let reply = host.request(
-            self.machines.cmid[m as usize],
+            self.machines.hot[m as usize].cmid,
             product.group,
             product.pool,
             product.threshold,
@@ -185,7 +187,7 @@ impl World<'_> {
             Reply::Count(count) => {
                 self.obs
                     .host_count(h, product.pool, count, count >= product.threshold, now);
-                self.machines.last_host[m as usize] = h;
+                self.machines.hot[m as usize].last_host = h;
                 self.note_tried(m, name, || format!("count {count}"));
                 if self.traced(m)
                     && let Some(t) = self.trace.as_mut()
@@ -207,7 +209,7 @@ impl World<'_> {
     /// covers the product. Used to place the CMIDs of machines that start activated.
     pub(super) fn pick_host_at_start(&mut self, m: MachineId) -> Option<HostId> {
         let model = self.model;
-        let fleet = &model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let fleet = &model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
         let group = model.products[usize::from(fleet.product)].group;
         let serves = |world: &Self, h: HostId, port: u16| {
             let host = &world.hosts[usize::from(h)];

@@ -19,7 +19,7 @@ pub use machines::{MachineId, NO_HOST};
 
 use crate::code::Code;
 use crate::engine::random::{name_hash, stream_of};
-use crate::engine::{EventQueue, NEVER, SimTime, Streams};
+use crate::engine::{EventQueue, NEVER, Scheduler, SimTime, Streams};
 use crate::kms::client::{Licence, Timers};
 use crate::kms::host::KmsHost;
 use crate::net::dns::Zones;
@@ -119,7 +119,7 @@ impl<'m> World<'m> {
                 })
                 .collect(),
             machines: Machines::new(model.fleets.iter().map(|f| (f.name.clone(), f.image))),
-            queue: EventQueue::new(),
+            queue: EventQueue::default(),
             streams: Streams::new(seed),
             obs: Observer::new(model),
             events: 0,
@@ -239,12 +239,12 @@ impl<'m> World<'m> {
         let m = self.machines.add(f);
         if let Some(t) = self.trace.as_mut()
             && t.fleet == f
-            && t.index == self.machines.index[m as usize]
+            && t.index == self.machines.hot[m as usize].index
         {
             t.machine = Some(m);
         }
         if let OnlineModel::Daily { .. } = self.model.fleets[usize::from(f)].online {
-            self.machines.jitter[m as usize] = self.daily_jitter(m);
+            self.machines.hot[m as usize].jitter = self.daily_jitter(m);
         }
         m
     }
@@ -263,14 +263,14 @@ impl<'m> World<'m> {
                 true
             }
             Event::Arrive(m) => {
-                let f = self.machines.fleet[m as usize];
+                let f = self.machines.hot[m as usize].fleet;
                 self.obs.scheduled_arrival(f, now);
                 self.arrive(m, now, self.model.fleets[usize::from(f)].initial);
                 true
             }
             Event::Attempt(m) => {
-                let live = self.machines.presence[m as usize] == Presence::Present
-                    && self.machines.next_attempt[m as usize] == now;
+                let live = self.machines.hot[m as usize].presence == Presence::Present
+                    && self.machines.hot[m as usize].next_attempt == now;
                 if live {
                     // NET-2: nothing is attempted while offline; the attempt waits for the
                     // next online instant.
@@ -282,7 +282,7 @@ impl<'m> World<'m> {
                             self.record(now, trace::Happening::Offline { until: online_at });
                         }
                         self.obs.outcome(Code::Offline);
-                        self.machines.next_attempt[m as usize] = online_at;
+                        self.machines.hot[m as usize].next_attempt = online_at;
                         if online_at != NEVER {
                             self.queue.push(online_at, Event::Attempt(m));
                         }
@@ -291,8 +291,8 @@ impl<'m> World<'m> {
                 live
             }
             Event::Deadline(m) => {
-                let live = self.machines.presence[m as usize] == Presence::Present
-                    && self.machines.deadline_event[m as usize] == now;
+                let live = self.machines.hot[m as usize].presence == Presence::Present
+                    && self.machines.hot[m as usize].deadline_event == now;
                 if live {
                     self.deadline(m, now);
                 }
@@ -304,8 +304,8 @@ impl<'m> World<'m> {
     /// A licence deadline fired. The deadline may have moved on since it was scheduled (a
     /// renewal extends validity without rescheduling), in which case it is re-armed.
     fn deadline(&mut self, m: MachineId, now: SimTime) {
-        self.machines.deadline_event[m as usize] = NEVER;
-        let licence = self.machines.licence[m as usize];
+        self.machines.hot[m as usize].deadline_event = NEVER;
+        let licence = self.machines.hot[m as usize].licence;
         if licence.deadline > now {
             self.schedule_deadline(m, licence.deadline);
             return;
@@ -320,14 +320,14 @@ impl<'m> World<'m> {
     /// A machine arrives: fresh in initial grace, or already activated (`initial`). Its
     /// first attempt is at once (scenario-format.md), or at its renewal time if activated.
     fn arrive(&mut self, m: MachineId, now: SimTime, initial: InitialModel) {
-        self.machines.presence[m as usize] = Presence::Present;
+        self.machines.hot[m as usize].presence = Presence::Present;
         self.count_presence(m, true);
-        let f = self.machines.fleet[m as usize];
+        let f = self.machines.hot[m as usize].fleet;
         let (licence, first_attempt) = match initial {
             InitialModel::Fresh => (Licence::fresh(now, self.grace(m)), now),
             InitialModel::Activated { age_up_to } => self.already_activated(m, now, age_up_to),
         };
-        self.machines.licence[m as usize] = licence;
+        self.machines.hot[m as usize].licence = licence;
         if self.traced(m) {
             self.record(now, trace::Happening::Arrived(licence.state));
         }
@@ -358,12 +358,12 @@ impl<'m> World<'m> {
             && let Some(h) = self.pick_host_at_start(m)
         {
             let product = &self.model.products[usize::from(
-                self.model.fleets[usize::from(self.machines.fleet[m as usize])].product,
+                self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)].product,
             )];
             let table = self.hosts[usize::from(h)].pool_mut(product.pool);
             table.note_threshold(product.threshold);
-            table.register(self.machines.cmid[m as usize], renewed_at);
-            self.machines.last_host[m as usize] = h;
+            table.register(self.machines.hot[m as usize].cmid, renewed_at);
+            self.machines.hot[m as usize].last_host = h;
         }
         let timers = self.timers(m);
         let deadline = (renewed_at + timers.validity as i64).max(now as i64) as SimTime;
@@ -389,7 +389,7 @@ impl<'m> World<'m> {
 
     /// The initial grace of machine `m`'s product: the product's own wins (KMS-CLI-5).
     fn grace(&self, m: MachineId) -> SimTime {
-        let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let fleet = &self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
         self.model.products[usize::from(fleet.product)]
             .grace
             .unwrap_or(self.policy.grace)
@@ -404,7 +404,7 @@ impl<'m> World<'m> {
             validity: self.policy.validity,
             oot_grace: self.policy.oot_grace,
         };
-        let h = self.machines.last_host[m as usize];
+        let h = self.machines.hot[m as usize].last_host;
         if h != NO_HOST {
             let host = &self.model.hosts[usize::from(h)];
             timers.activation_interval = host
@@ -417,7 +417,7 @@ impl<'m> World<'m> {
 
     /// Changes a present machine's licence, keeping the counters and the deadline event.
     fn set_licence(&mut self, m: MachineId, licence: Licence, now: SimTime) {
-        let old = std::mem::replace(&mut self.machines.licence[m as usize], licence);
+        let old = std::mem::replace(&mut self.machines.hot[m as usize].licence, licence);
         if old.state != licence.state {
             if self.traced(m) {
                 let what = trace::Happening::State {
@@ -427,7 +427,7 @@ impl<'m> World<'m> {
                 self.record(now, what);
             }
             self.obs.transition(
-                self.machines.fleet[m as usize],
+                self.machines.hot[m as usize].fleet,
                 Some(old.state),
                 Some(licence.state),
                 now,
@@ -438,14 +438,14 @@ impl<'m> World<'m> {
 
     /// Makes sure a deadline event fires no later than `deadline`.
     fn schedule_deadline(&mut self, m: MachineId, deadline: SimTime) {
-        if deadline < self.machines.deadline_event[m as usize] {
-            self.machines.deadline_event[m as usize] = deadline;
+        if deadline < self.machines.hot[m as usize].deadline_event {
+            self.machines.hot[m as usize].deadline_event = deadline;
             self.queue.push(deadline, Event::Deadline(m));
         }
     }
 
     fn schedule_attempt(&mut self, m: MachineId, at: SimTime) {
-        self.machines.next_attempt[m as usize] = at;
+        self.machines.hot[m as usize].next_attempt = at;
         self.queue.push(at, Event::Attempt(m));
     }
 }

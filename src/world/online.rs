@@ -26,12 +26,14 @@ impl World<'_> {
     /// The first instant at or after `t` when machine `m` is online (`NEVER` if it never is
     /// again).
     pub(super) fn next_online(&mut self, m: MachineId, t: SimTime) -> SimTime {
-        let fleet = &self.model.fleets[usize::from(self.machines.fleet[m as usize])];
+        let fleet = &self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
         match &fleet.online {
             OnlineModel::Always => t,
-            OnlineModel::Daily { hours } => {
-                daily_next_online(t, *hours, SimTime::from(self.machines.jitter[m as usize]))
-            }
+            OnlineModel::Daily { hours } => daily_next_online(
+                t,
+                *hours,
+                SimTime::from(self.machines.hot[m as usize].jitter),
+            ),
             OnlineModel::Windows(windows) => windows_next_online(t, windows),
             OnlineModel::Random { mean_on, mean_off } => {
                 let stream = self.schedule_stream(m);
@@ -72,7 +74,7 @@ impl World<'_> {
                     let offline = members
                         .iter()
                         .filter(|&&m| {
-                            self.machines.presence[m as usize] == Presence::Present
+                            self.machines.hot[m as usize].presence == Presence::Present
                                 && self.next_online(m, t) != t
                         })
                         .count() as u64;
@@ -86,9 +88,9 @@ impl World<'_> {
     /// Keeps the per-fleet presence counts and `Daily` jitter histograms as a machine
     /// arrives or leaves.
     pub(super) fn count_presence(&mut self, m: MachineId, arriving: bool) {
-        let f = usize::from(self.machines.fleet[m as usize]);
+        let f = usize::from(self.machines.hot[m as usize].fleet);
         let jitters = &mut self.daily_jitters[f];
-        let bucket = usize::from(self.machines.jitter[m as usize]);
+        let bucket = usize::from(self.machines.hot[m as usize].jitter);
         if arriving {
             self.present[f] += 1;
             if let Some(n) = jitters.get_mut(bucket) {

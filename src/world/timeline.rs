@@ -38,9 +38,9 @@ impl World<'_> {
             ActionModel::Rearm { fleet } => {
                 for m in self.present(fleet, u64::MAX) {
                     // KMS-CLI-7: new grace and a new CMID; with no rearm left nothing changes.
-                    let left = self.machines.rearms_left[m as usize];
+                    let left = self.machines.hot[m as usize].rearms_left;
                     if let Some((licence, left)) = client::rearm(left, now, self.grace(m)) {
-                        self.machines.rearms_left[m as usize] = left;
+                        self.machines.hot[m as usize].rearms_left = left;
                         self.machines.new_cmid(m);
                         self.set_licence(m, licence, now);
                         self.schedule_attempt(m, now);
@@ -57,8 +57,9 @@ impl World<'_> {
             ActionModel::HardwareChange { fleet, count } => {
                 for m in self.present(fleet, count) {
                     // KMS-CLI-9: out of tolerance until it reactivates, which it tries at once.
-                    let (licence, lost) =
-                        self.machines.licence[m as usize].hardware_change(now, &self.timers(m));
+                    let (licence, lost) = self.machines.hot[m as usize]
+                        .licence
+                        .hardware_change(now, &self.timers(m));
                     if lost {
                         self.obs.outcome(Code::HardwareChange);
                         self.set_licence(m, licence, now);
@@ -75,9 +76,9 @@ impl World<'_> {
             }
             ActionModel::RetireMachines { fleet, count } => {
                 for m in self.present(fleet, count) {
-                    self.machines.presence[m as usize] = Presence::Retired;
+                    self.machines.hot[m as usize].presence = Presence::Retired;
                     self.count_presence(m, false);
-                    let state = self.machines.licence[m as usize].state;
+                    let state = self.machines.hot[m as usize].licence.state;
                     self.obs.transition(fleet, Some(state), None, now);
                 }
             }
@@ -90,7 +91,7 @@ impl World<'_> {
         self.machines.members[usize::from(fleet)]
             .iter()
             .copied()
-            .filter(|&m| self.machines.presence[m as usize] == Presence::Present)
+            .filter(|&m| self.machines.hot[m as usize].presence == Presence::Present)
             .take(usize::try_from(count).unwrap_or(usize::MAX))
             .collect()
     }

@@ -116,7 +116,7 @@ impl World<'_> {
         let m = self.trace.as_ref()?.machine?;
         let i = m as usize;
         let model: &Model = self.model;
-        let fleet = &model.fleets[usize::from(self.machines.fleet[i])];
+        let fleet = &model.fleets[usize::from(self.machines.hot[i].fleet)];
         let host_name = |h: u16| model.hosts[usize::from(h)].name.clone();
         let (kms_name, static_host) = match fleet.discovery {
             DiscoveryModel::Static(h) => (Some(host_name(h)), true),
@@ -142,12 +142,12 @@ impl World<'_> {
             ),
         };
         let timers = self.timers(m);
-        let licence = self.machines.licence[i];
-        let last = self.machines.last_host[i];
-        let next = self.machines.next_attempt[i];
+        let licence = self.machines.hot[i].licence;
+        let last = self.machines.hot[i].last_host;
+        let next = self.machines.hot[i].next_attempt;
         Some(Status {
             at: now,
-            present: self.machines.presence[i] == super::machines::Presence::Present,
+            present: self.machines.hot[i].presence == super::machines::Presence::Present,
             state: licence.state,
             deadline: (licence.deadline != crate::engine::NEVER).then_some(licence.deadline),
             kms_name,
@@ -156,7 +156,7 @@ impl World<'_> {
             activation_interval: timers.activation_interval,
             renewal_interval: timers.renewal_interval,
             last_count: self.trace.as_ref()?.last_count,
-            cmid: self.machines.cmid[i],
+            cmid: self.machines.hot[i].cmid,
             next_attempt: (next != crate::engine::NEVER && next >= now).then_some(next),
         })
     }

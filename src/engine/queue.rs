@@ -34,6 +34,9 @@ pub trait Scheduler<E: Copy> {
     /// The time of the next event, if any.
     fn peek_time(&mut self) -> Option<SimTime>;
     fn len(&self) -> usize;
+    /// A few of the events that come next, in no particular order (for prefetching their
+    /// data while the current event is handled); may be empty.
+    fn upcoming(&self) -> impl Iterator<Item = E> + '_;
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -114,6 +117,14 @@ impl<E: Copy> Scheduler<E> for HeapQueue<E> {
     fn len(&self) -> usize {
         self.heap.len()
     }
+
+    fn upcoming(&self) -> impl Iterator<Item = E> + '_ {
+        self.heap
+            .as_slice()
+            .iter()
+            .take(3)
+            .map(|Reverse(e)| e.event)
+    }
 }
 
 /// Level 0: hour-wide buckets, 256 of them (10⅔ days): retries (2 h) and renewals (7 d).
@@ -134,6 +145,7 @@ const SPARES: usize = 8;
 /// - level 0 holds hours in (`cur`, `edge`), one vector per hour, unsorted;
 /// - level 1 holds days in [`edge / 24`, `edge / 24 + L1`), one vector per day, unsorted;
 /// - `overflow` holds everything later.
+///
 /// When `edge` passes a day, that day's vector is spread into level 0, so every event moves
 /// down at most twice; each bucket is sorted only as it becomes current. Buckets of one level
 /// have similar sizes, so their vectors are recycled within the level.
@@ -301,6 +313,15 @@ impl<E: Copy> Scheduler<E> for CalendarQueue<E> {
 
     fn len(&self) -> usize {
         self.current.len() + self.in_rings + self.overflow.len()
+    }
+
+    /// The heap's root and its two children: the next event and likely the one after.
+    fn upcoming(&self) -> impl Iterator<Item = E> + '_ {
+        self.current
+            .as_slice()
+            .iter()
+            .take(3)
+            .map(|Reverse(e)| e.event)
     }
 }
 

@@ -220,6 +220,13 @@ impl<'m> World<'m> {
             let Some((t, event)) = self.queue.pop() else {
                 break;
             };
+            // With many machines, reaching a machine's record is a cache miss: start
+            // fetching the records of the next events while this one is handled.
+            for next in self.queue.upcoming() {
+                if let Event::Attempt(m) | Event::Deadline(m) | Event::Arrive(m) = next {
+                    self.machines.prefetch(m);
+                }
+            }
             if self.handle(t, event) {
                 self.events += 1;
             }

@@ -22,8 +22,10 @@ pub const MAX_CLOCK_SKEW: i64 = 4 * 3_600;
 /// linear scans are short and cache-friendly.
 #[derive(Debug, Clone, Default)]
 pub struct CmidTable {
-    /// (cmid, last seen), ordered by last seen ascending.
-    entries: Vec<(Cmid, Stamp)>,
+    /// (cmid, last seen), ordered by last seen ascending. A ring buffer: a new requester is
+    /// appended and the least recently seen leaves from the front, both without moving the
+    /// others (a host at capacity does this on nearly every request).
+    entries: std::collections::VecDeque<(Cmid, Stamp)>,
     capacity: usize,
 }
 
@@ -63,7 +65,7 @@ impl CmidTable {
         while self.entries.len() > self.capacity.max(1) {
             // The requester is the newest entry, so it is never the one evicted, except when
             // it was inserted in the past (initial state), where the order decides.
-            self.entries.remove(0);
+            self.entries.pop_front();
         }
         self.count()
     }

@@ -27,6 +27,16 @@ pub struct CmidTable {
     /// others (a host at capacity does this on nearly every request).
     entries: std::collections::VecDeque<(Cmid, Stamp)>,
     capacity: usize,
+    /// How many entries have each value of the CMID's low bits: a zero proves a CMID absent
+    /// without scanning the table, which is the usual case with a large fleet (a counting
+    /// filter; CMIDs are random 64-bit values, so their low bits are uniform).
+    filter: Vec<u16>,
+}
+
+const FILTER_BITS: u32 = 10;
+
+fn slot(cmid: Cmid) -> usize {
+    (cmid & ((1 << FILTER_BITS) - 1)) as usize
 }
 
 impl CmidTable {
@@ -40,32 +50,48 @@ impl CmidTable {
         self.capacity
     }
 
+    fn forget(&mut self, cmid: Cmid) {
+        self.filter[slot(cmid)] -= 1;
+    }
+
     /// KMS-COUNT-3: drops CMIDs not seen within the retention window.
     pub fn expire(&mut self, now: Stamp, retention: u64) {
         let oldest_kept = now.saturating_sub(retention as i64);
-        let stale = self
-            .entries
-            .iter()
-            .take_while(|&&(_, seen)| seen <= oldest_kept)
-            .count();
-        if stale > 0 {
-            self.entries.drain(..stale);
+        while let Some(&(cmid, seen)) = self.entries.front() {
+            if seen > oldest_kept {
+                break;
+            }
+            self.entries.pop_front();
+            self.forget(cmid);
         }
     }
 
     /// KMS-COUNT-1, KMS-COUNT-2, KMS-COUNT-4: records (or refreshes) `cmid` as seen at `seen`, evicting the least
     /// recently seen entry when full, and returns the count including the requester.
     pub fn register(&mut self, cmid: Cmid, seen: Stamp) -> u32 {
-        if let Some(i) = self.entries.iter().position(|&(c, _)| c == cmid) {
+        if self.filter.is_empty() {
+            self.filter = vec![0; 1 << FILTER_BITS];
+        }
+        if self.filter[slot(cmid)] > 0
+            && let Some(i) = self.entries.iter().position(|&(c, _)| c == cmid)
+        {
             self.entries.remove(i);
+            self.forget(cmid);
         }
         // Keep the order by last seen; `seen` is normally the latest, so this is a push.
-        let at = self.entries.partition_point(|&(_, s)| s <= seen);
-        self.entries.insert(at, (cmid, seen));
+        if self.entries.back().is_none_or(|&(_, last)| last <= seen) {
+            self.entries.push_back((cmid, seen));
+        } else {
+            let at = self.entries.partition_point(|&(_, s)| s <= seen);
+            self.entries.insert(at, (cmid, seen));
+        }
+        self.filter[slot(cmid)] += 1;
         while self.entries.len() > self.capacity.max(1) {
             // The requester is the newest entry, so it is never the one evicted, except when
             // it was inserted in the past (initial state), where the order decides.
-            self.entries.pop_front();
+            if let Some((evicted, _)) = self.entries.pop_front() {
+                self.forget(evicted);
+            }
         }
         self.count()
     }
@@ -78,6 +104,7 @@ impl CmidTable {
     /// KMS-COUNT-6: a service restart forgets every CMID (the capacity stays).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.filter.fill(0);
     }
 }
 

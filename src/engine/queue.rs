@@ -135,7 +135,7 @@ const HOURS_PER_DAY: u64 = 24;
 const L1: u64 = 512;
 /// Spare bucket vectors kept per level: one bucket is emptied as another fills, so a few
 /// suffice for the queue to stop allocating after a warm-up.
-const SPARES: usize = 8;
+const SPARES: usize = 32;
 
 /// A two-level calendar queue (a hierarchical timing wheel) for forward-only time.
 ///

@@ -16,7 +16,9 @@ pub type Stamp = i64;
 /// The largest clock difference a host tolerates (KMS-HOST-9).
 pub const MAX_CLOCK_SKEW: i64 = 4 * 3_600;
 
-/// One count pool's table of recently seen CMIDs, least recently seen first.
+/// One count pool's table of recently seen CMIDs, least recently seen first. Every host has
+/// its own tables, so a branch or isolated segment with its own host meets the threshold
+/// only with the machines that reach that host (NET-3).
 ///
 /// It holds at most `2 × highest threshold seen` entries (at most 2 × `MAX_THRESHOLD`), so
 /// linear scans are short and cache-friendly.

@@ -1,7 +1,7 @@
 //! `activation.svg/.png`: the licence states of each fleet over time, stacked, one panel per
 //! fleet, with the offline count as a dashed line and the timeline events as markers.
 
-use super::axis::{self, LABEL_ROW, TimeAxis};
+use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, palette};
 use crate::report::tables::RunTables;
 use crate::scenario::Model;
@@ -26,11 +26,8 @@ struct Panel {
 
 pub struct Activation {
     title: String,
-    axis: TimeAxis,
-    days: Vec<f64>,
-    markers: Vec<(f64, String)>,
+    time: Timeline,
     panels: Vec<Panel>,
-    label_rows: i32,
 }
 
 fn peak(rows: &[[u64; 5]]) -> u64 {
@@ -74,25 +71,15 @@ impl Activation {
                 rows,
             })
             .collect();
-        let axis = TimeAxis::of(model);
-        let markers = axis::markers(model);
-        let label_rows = axis::label_rows_needed(&markers, &axis, f64::from(WIDTH - 130));
         Activation {
             title: model.name.clone(),
-            axis,
-            days: tables.days().collect(),
-            markers,
+            time: Timeline::new(model, tables, WIDTH),
             panels,
-            label_rows,
         }
     }
 
-    fn band(&self) -> u32 {
-        (self.label_rows * LABEL_ROW) as u32 + 4
-    }
-
     fn panel_height(&self) -> u32 {
-        super::panel_height(self.panels.len(), HEADER + self.band(), PANEL)
+        super::panel_height(self.panels.len(), HEADER + self.time.band, PANEL)
     }
 
     fn panel<DB: DrawingBackend>(
@@ -109,7 +96,7 @@ impl Activation {
         let mut chart = axis::frame(
             root,
             area,
-            &self.axis,
+            &self.time.axis,
             (&panel.title, 30 + band),
             y_max,
             "machines",
@@ -118,6 +105,7 @@ impl Activation {
         for top in (0..STACK.len()).rev() {
             let colour = palette::STATE[STACK[top]];
             let points: Vec<(f64, f64)> = self
+                .time
                 .days
                 .iter()
                 .zip(&panel.rows)
@@ -129,7 +117,8 @@ impl Activation {
         }
         if panel.rows.iter().any(|r| r[OFFLINE] > 0) {
             chart.draw_series(DashedLineSeries::new(
-                self.days
+                self.time
+                    .days
                     .iter()
                     .zip(&panel.rows)
                     .map(|(&d, r)| (d, r[OFFLINE] as f64)),
@@ -138,9 +127,9 @@ impl Activation {
                 palette::STATE[OFFLINE].stroke_width(3),
             ))?;
         }
-        axis::draw_marker_lines(&mut chart, &self.markers, y_max)?;
+        axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
         if band > 0 {
-            axis::draw_marker_labels(root, &chart, &self.markers)?;
+            axis::draw_marker_labels(root, &chart, &self.time.markers)?;
         }
         Ok(())
     }
@@ -149,7 +138,10 @@ impl Activation {
 impl Chart for Activation {
     fn size(&self) -> (u32, u32) {
         let n = self.panels.len() as u32;
-        (WIDTH, HEADER + self.band() + n * self.panel_height() + 10)
+        (
+            WIDTH,
+            HEADER + self.time.band + n * self.panel_height() + 10,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -183,7 +175,7 @@ impl Chart for Activation {
         let Some(first_panel) = self.panels.first() else {
             return Ok(());
         };
-        let band = self.band();
+        let band = self.time.band;
         let h = self.panel_height();
         let (first, rest) = body.split_vertically(band + h);
         self.panel(root, &first, first_panel, band)?;

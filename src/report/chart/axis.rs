@@ -82,6 +82,29 @@ impl TimeAxis {
     }
 }
 
+/// What every time chart of a run shares: the axis, the sample days, the timeline markers
+/// and the height of the band their labels need above the first panel.
+pub struct Timeline {
+    pub axis: TimeAxis,
+    pub days: Vec<f64>,
+    pub markers: Vec<(f64, String)>,
+    pub band: u32,
+}
+
+impl Timeline {
+    pub fn new(model: &Model, tables: &crate::report::tables::RunTables, width: u32) -> Self {
+        let axis = TimeAxis::of(model);
+        let markers = markers(model);
+        let rows = label_rows_needed(&markers, &axis, f64::from(width - 130));
+        Timeline {
+            axis,
+            days: tables.days().collect(),
+            markers,
+            band: (rows * LABEL_ROW) as u32 + 4,
+        }
+    }
+}
+
 /// Timeline events, merged per instant: (day, "kms1 down; kms1 restarted").
 pub fn markers(model: &Model) -> Vec<(f64, String)> {
     let mut out: Vec<(f64, String)> = Vec::new();

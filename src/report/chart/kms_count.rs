@@ -2,7 +2,7 @@
 //! thresholds as dashed lines and the table's capacity (2 × the highest threshold,
 //! KMS-COUNT-4) as a dotted one. One panel per pool that any fleet uses.
 
-use super::axis::{self, LABEL_ROW, TimeAxis};
+use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, palette, text};
 use crate::kms::host::{POOLS, pool_index};
 use crate::report::tables::RunTables;
@@ -25,12 +25,9 @@ struct PoolPanel {
 
 pub struct KmsCount {
     title: String,
-    axis: TimeAxis,
-    days: Vec<f64>,
+    time: Timeline,
     hosts: Vec<String>,
-    markers: Vec<(f64, String)>,
     panels: Vec<PoolPanel>,
-    label_rows: i32,
 }
 
 impl KmsCount {
@@ -64,26 +61,16 @@ impl KmsCount {
                 })
             })
             .collect();
-        let axis = TimeAxis::of(model);
-        let markers = axis::markers(model);
-        let label_rows = axis::label_rows_needed(&markers, &axis, f64::from(WIDTH - 130));
         KmsCount {
             title: model.name.clone(),
-            axis,
-            days: tables.days().collect(),
+            time: Timeline::new(model, tables, WIDTH),
             hosts: model.hosts.iter().map(|h| h.name.clone()).collect(),
-            markers,
             panels,
-            label_rows,
         }
     }
 
-    fn band(&self) -> u32 {
-        (self.label_rows * LABEL_ROW) as u32 + 4
-    }
-
     fn panel_height(&self) -> u32 {
-        super::panel_height(self.panels.len(), HEADER + self.band(), PANEL)
+        super::panel_height(self.panels.len(), HEADER + self.time.band, PANEL)
     }
 
     fn panel<DB: DrawingBackend>(
@@ -102,15 +89,15 @@ impl KmsCount {
         let mut chart = axis::frame(
             root,
             area,
-            &self.axis,
+            &self.time.axis,
             (panel.name, 30 + band),
             y_max,
             "count (machines seen in the last 30 days)",
         )?;
-        axis::draw_marker_lines(&mut chart, &self.markers, y_max)?;
+        axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
         for (h, counts) in panel.counts.iter().enumerate() {
             chart.draw_series(LineSeries::new(
-                self.days.iter().copied().zip(counts.iter().copied()),
+                self.time.days.iter().copied().zip(counts.iter().copied()),
                 palette::series(h).stroke_width(3),
             ))?;
         }
@@ -119,12 +106,12 @@ impl KmsCount {
         for &t in &panel.thresholds {
             let y = f64::from(t);
             chart.draw_series(DashedLineSeries::new(
-                [(0.0, y), (self.axis.end, y)],
+                [(0.0, y), (self.time.axis.end, y)],
                 10,
                 6,
                 palette::INK.stroke_width(2),
             ))?;
-            let (x, py) = chart.backend_coord(&(self.axis.end, y));
+            let (x, py) = chart.backend_coord(&(self.time.axis.end, y));
             root.draw(&Text::new(
                 format!("threshold {t}"),
                 (x - 110, py - 18),
@@ -133,12 +120,12 @@ impl KmsCount {
         }
         if let Some(c) = capacity {
             chart.draw_series(DottedLineSeries::new(
-                [(0.0, c), (self.axis.end, c)],
+                [(0.0, c), (self.time.axis.end, c)],
                 0,
                 7,
                 |p| Circle::new(p, 2, palette::INK.filled()),
             ))?;
-            let (x, py) = chart.backend_coord(&(self.axis.end, c));
+            let (x, py) = chart.backend_coord(&(self.time.axis.end, c));
             root.draw(&Text::new(
                 format!("capacity {c}"),
                 (x - 110, py - 18),
@@ -146,7 +133,7 @@ impl KmsCount {
             ))?;
         }
         if band > 0 {
-            axis::draw_marker_labels(root, &chart, &self.markers)?;
+            axis::draw_marker_labels(root, &chart, &self.time.markers)?;
         }
         Ok(())
     }
@@ -155,7 +142,10 @@ impl KmsCount {
 impl Chart for KmsCount {
     fn size(&self) -> (u32, u32) {
         let n = self.panels.len().max(1) as u32;
-        (WIDTH, HEADER + self.band() + n * self.panel_height() + 10)
+        (
+            WIDTH,
+            HEADER + self.time.band + n * self.panel_height() + 10,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -180,7 +170,7 @@ impl Chart for KmsCount {
         let Some(first_panel) = self.panels.first() else {
             return Ok(());
         };
-        let band = self.band();
+        let band = self.time.band;
         let (first, rest) = body.split_vertically(band + self.panel_height());
         self.panel(root, &first, first_panel, band)?;
         if let Some(second) = self.panels.get(1) {

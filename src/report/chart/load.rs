@@ -1,7 +1,7 @@
 //! `load.svg/.png`: requests per hour per host (averaged over each sample interval), and
 //! the attempts that did not succeed, by outcome code, per sample interval.
 
-use super::axis::{self, LABEL_ROW, TimeAxis};
+use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, palette, text};
 use crate::code::Code;
 use crate::report::tables::RunTables;
@@ -21,10 +21,7 @@ struct Line {
 
 pub struct Load {
     title: String,
-    axis: TimeAxis,
-    days: Vec<f64>,
-    markers: Vec<(f64, String)>,
-    label_rows: i32,
+    time: Timeline,
     per_host: Vec<Line>,
     by_code: Vec<Line>,
     interval: String,
@@ -54,23 +51,13 @@ impl Load {
                 values: tables.attempts.iter().map(|a| a[i] as f64).collect(),
             })
             .collect();
-        let axis = TimeAxis::of(model);
-        let markers = axis::markers(model);
-        let label_rows = axis::label_rows_needed(&markers, &axis, f64::from(WIDTH - 130));
         Load {
             title: model.name.clone(),
-            axis,
-            days: tables.days().collect(),
-            markers,
-            label_rows,
+            time: Timeline::new(model, tables, WIDTH),
             per_host,
             by_code,
             interval: crate::observe::expect::time(model.sample_every),
         }
-    }
-
-    fn band(&self) -> u32 {
-        (self.label_rows * LABEL_ROW) as u32 + 4
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -92,11 +79,22 @@ impl Load {
             .flat_map(|l| &l.values)
             .fold(0.0f64, |a, &b| a.max(b));
         let y_max = (highest * 1.08).max(1.0);
-        let mut chart = axis::frame(root, area, &self.axis, (heading, 60 + band), y_max, y_desc)?;
-        axis::draw_marker_lines(&mut chart, &self.markers, y_max)?;
+        let mut chart = axis::frame(
+            root,
+            area,
+            &self.time.axis,
+            (heading, 60 + band),
+            y_max,
+            y_desc,
+        )?;
+        axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
         for (i, line) in lines.iter().enumerate() {
             chart.draw_series(LineSeries::new(
-                self.days.iter().copied().zip(line.values.iter().copied()),
+                self.time
+                    .days
+                    .iter()
+                    .copied()
+                    .zip(line.values.iter().copied()),
                 colour(i).stroke_width(2),
             ))?;
         }
@@ -111,7 +109,7 @@ impl Load {
             super::legend(area, (96, 42), &entries)?;
         }
         if band > 0 {
-            axis::draw_marker_labels(root, &chart, &self.markers)?;
+            axis::draw_marker_labels(root, &chart, &self.time.markers)?;
         }
         Ok(())
     }
@@ -119,7 +117,7 @@ impl Load {
 
 impl Chart for Load {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, (HEADER + self.band() + 2 * PANEL + 10).max(700))
+        (WIDTH, (HEADER + self.time.band + 2 * PANEL + 10).max(700))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -129,7 +127,7 @@ impl Chart for Load {
         root.fill(&WHITE)?;
         let (head, body) = root.split_vertically(HEADER);
         super::title(&head, &self.title, "")?;
-        let band = self.band();
+        let band = self.time.band;
         let (first, second) = body.split_vertically(band + PANEL);
         self.panel(
             root,

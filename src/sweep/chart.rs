@@ -4,11 +4,10 @@
 use super::Shape;
 use super::metrics::HEADLINE;
 use super::stats::Welford;
-use crate::report::chart::{Chart, DrawResult, Swatch, legend, palette, text, title};
+use crate::report::chart::{Chart, DrawResult, Swatch, legend, palette, text, title, x_tick};
 use crate::scenario::duration;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 const WIDTH: u32 = 1400;
 const HEIGHT: u32 = 950;
@@ -143,14 +142,8 @@ impl SweepChart {
             .bold_line_style(palette::GRID)
             .draw()?;
         // The swept values themselves as x ticks.
-        let below = text(14, palette::INK).pos(Pos::new(HPos::Center, VPos::Top));
         for (x, label) in self.xs.iter().zip(&self.labels) {
-            let (px, py) = chart.backend_coord(&(*x, lo));
-            root.draw(&PathElement::new(
-                vec![(px, py), (px, py + 5)],
-                palette::INK.stroke_width(1),
-            ))?;
-            root.draw(&Text::new(label.clone(), (px, py + 8), below.clone()))?;
+            x_tick(root, chart.backend_coord(&(*x, lo)), label.clone())?;
         }
         for (i, s) in panel.series.iter().enumerate() {
             let colour = palette::series(i);

@@ -8,7 +8,6 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The x axis: simulated days from 0 to the end of the run.
 #[derive(Debug, Clone, Copy)]
@@ -167,18 +166,12 @@ where
         .light_line_style(TRANSPARENT)
         .bold_line_style(palette::GRID)
         .draw()?;
-    let below = text(14, palette::INK).pos(Pos::new(HPos::Center, VPos::Top));
     for (day, label) in axis.ticks() {
         chart.draw_series(LineSeries::new(
             [(day, 0.0), (day, y_max)],
             palette::GRID.stroke_width(1),
         ))?;
-        let (x, y) = chart.backend_coord(&(day, 0.0));
-        root.draw(&PathElement::new(
-            vec![(x, y), (x, y + 5)],
-            palette::INK.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(label, (x, y + 8), below.clone()))?;
+        super::x_tick(root, chart.backend_coord(&(day, 0.0)), label)?;
     }
     Ok(chart)
 }

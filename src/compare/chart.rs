@@ -3,13 +3,12 @@
 
 use crate::kms::client::LicenceState;
 use crate::report::chart::axis::{self, TimeAxis};
-use crate::report::chart::{Chart, DrawResult, MIN_HEIGHT, Swatch, legend, palette, title};
+use crate::report::chart::{Chart, DrawResult, MIN_HEIGHT, Swatch, WIDTH, legend, palette, title};
 use crate::report::tables::RunTables;
 use crate::scenario::Model;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-const WIDTH: u32 = 1400;
 const HEADER: u32 = 100;
 const PANEL: u32 = 230;
 const MAX_PANELS: usize = 6;
@@ -96,15 +95,15 @@ impl CompareChart {
         }
     }
 
-    fn panel_height(&self) -> u32 {
-        crate::report::chart::panel_height(self.panels.len(), HEADER, PANEL)
+    /// Each panel's height and the whole chart's.
+    fn heights(&self) -> (u32, u32) {
+        crate::report::chart::stacked(self.panels.len(), HEADER, PANEL)
     }
 }
 
 impl Chart for CompareChart {
     fn size(&self) -> (u32, u32) {
-        let h = HEADER + self.panels.len() as u32 * self.panel_height() + 10;
-        (WIDTH, h.max(MIN_HEIGHT))
+        (WIDTH, self.heights().1.max(MIN_HEIGHT))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -126,7 +125,7 @@ impl Chart for CompareChart {
                 (Swatch::Line(CANDIDATE), "candidate".into()),
             ],
         )?;
-        let h = self.panel_height();
+        let (h, _) = self.heights();
         let (body, _) = body.split_vertically(h * self.panels.len() as u32);
         for (area, p) in body
             .split_evenly((self.panels.len(), 1))

@@ -4,12 +4,13 @@
 use super::Shape;
 use super::metrics::HEADLINE;
 use super::stats::Welford;
-use crate::report::chart::{Chart, DrawResult, Swatch, legend, palette, text, title, x_tick};
+use crate::report::chart::{
+    Chart, DrawResult, Swatch, WIDTH, legend, palette, text, title, x_tick, y_value,
+};
 use crate::scenario::duration;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-const WIDTH: u32 = 1400;
 const HEIGHT: u32 = 950;
 
 /// One x position: the value, the mean there and its 95% interval.
@@ -128,13 +129,7 @@ impl SweepChart {
             .configure_mesh()
             .x_labels(0)
             .y_labels(6)
-            .y_label_formatter(&|v| {
-                if y_max < 10.0 {
-                    format!("{v:.2}")
-                } else {
-                    format!("{}", v.round())
-                }
-            })
+            .y_label_formatter(&|v| y_value(*v, y_max, 2))
             .x_desc(&self.parameter)
             .label_style(text(14, palette::INK))
             .axis_desc_style(text(14, palette::MARKER))

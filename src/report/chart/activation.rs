@@ -2,7 +2,7 @@
 //! fleet, with the offline count as a dashed line and the timeline events as markers.
 
 use super::axis::{self, Timeline};
-use super::{Chart, DrawResult, Swatch, palette};
+use super::{Chart, DrawResult, Swatch, WIDTH, palette};
 use crate::report::tables::RunTables;
 use crate::scenario::Model;
 use plotters::coord::Shift;
@@ -10,7 +10,6 @@ use plotters::prelude::*;
 
 /// Beyond this many fleets, the largest get a panel each and the rest share one.
 const MAX_PANELS: usize = 6;
-const WIDTH: u32 = 1400;
 const HEADER: u32 = 100;
 const PANEL: u32 = 250;
 
@@ -73,13 +72,14 @@ impl Activation {
             .collect();
         Activation {
             title: model.name.clone(),
-            time: Timeline::new(model, tables, WIDTH),
+            time: Timeline::new(model, tables),
             panels,
         }
     }
 
-    fn panel_height(&self) -> u32 {
-        super::panel_height(self.panels.len(), HEADER + self.time.band, PANEL)
+    /// Each panel's height and the whole chart's.
+    fn heights(&self) -> (u32, u32) {
+        super::stacked(self.panels.len(), HEADER + self.time.band, PANEL)
     }
 
     fn panel<DB: DrawingBackend>(
@@ -137,11 +137,7 @@ impl Activation {
 
 impl Chart for Activation {
     fn size(&self) -> (u32, u32) {
-        let n = self.panels.len() as u32;
-        (
-            WIDTH,
-            HEADER + self.time.band + n * self.panel_height() + 10,
-        )
+        (WIDTH, self.heights().1)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -176,7 +172,7 @@ impl Chart for Activation {
             return Ok(());
         };
         let band = self.time.band;
-        let h = self.panel_height();
+        let (h, _) = self.heights();
         let (first, rest) = body.split_vertically(band + h);
         self.panel(root, &first, first_panel, band)?;
         let others = &self.panels[1..];

@@ -91,10 +91,10 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    pub fn new(model: &Model, tables: &crate::report::tables::RunTables, width: u32) -> Self {
+    pub fn new(model: &Model, tables: &crate::report::tables::RunTables) -> Self {
         let axis = TimeAxis::of(model);
         let markers = markers(model);
-        let rows = label_rows_needed(&markers, &axis, f64::from(width - 130));
+        let rows = label_rows_needed(&markers, &axis, f64::from(super::WIDTH - 130));
         Timeline {
             axis,
             days: tables.days().collect(),
@@ -153,13 +153,7 @@ where
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .y_label_formatter(&|v| {
-            if y_max < 10.0 {
-                format!("{v:.1}")
-            } else {
-                format!("{}", v.round())
-            }
-        })
+        .y_label_formatter(&|v| super::y_value(*v, y_max, 1))
         .y_desc(y_desc)
         .label_style(text(14, palette::INK))
         .axis_desc_style(text(14, palette::MARKER))

@@ -3,7 +3,7 @@
 //! KMS-COUNT-4) as a dotted one. One panel per pool that any fleet uses.
 
 use super::axis::{self, Timeline};
-use super::{Chart, DrawResult, Swatch, palette, text};
+use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
 use crate::kms::host::{POOLS, pool_index};
 use crate::report::tables::RunTables;
 use crate::scenario::Model;
@@ -11,7 +11,6 @@ use crate::scenario::model::Pool;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-const WIDTH: u32 = 1400;
 const HEADER: u32 = 100;
 const PANEL: u32 = 300;
 
@@ -63,14 +62,15 @@ impl KmsCount {
             .collect();
         KmsCount {
             title: model.name.clone(),
-            time: Timeline::new(model, tables, WIDTH),
+            time: Timeline::new(model, tables),
             hosts: model.hosts.iter().map(|h| h.name.clone()).collect(),
             panels,
         }
     }
 
-    fn panel_height(&self) -> u32 {
-        super::panel_height(self.panels.len(), HEADER + self.time.band, PANEL)
+    /// Each panel's height and the whole chart's.
+    fn heights(&self) -> (u32, u32) {
+        super::stacked(self.panels.len(), HEADER + self.time.band, PANEL)
     }
 
     fn panel<DB: DrawingBackend>(
@@ -141,11 +141,7 @@ impl KmsCount {
 
 impl Chart for KmsCount {
     fn size(&self) -> (u32, u32) {
-        let n = self.panels.len().max(1) as u32;
-        (
-            WIDTH,
-            HEADER + self.time.band + n * self.panel_height() + 10,
-        )
+        (WIDTH, self.heights().1)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -171,7 +167,7 @@ impl Chart for KmsCount {
             return Ok(());
         };
         let band = self.time.band;
-        let (first, rest) = body.split_vertically(band + self.panel_height());
+        let (first, rest) = body.split_vertically(band + self.heights().0);
         self.panel(root, &first, first_panel, band)?;
         if let Some(second) = self.panels.get(1) {
             self.panel(root, &rest, second, 0)?;

@@ -2,14 +2,13 @@
 //! the attempts that did not succeed, by outcome code, per sample interval.
 
 use super::axis::{self, Timeline};
-use super::{Chart, DrawResult, Swatch, palette, text};
+use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
 use crate::code::Code;
 use crate::report::tables::RunTables;
 use crate::scenario::Model;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-const WIDTH: u32 = 1400;
 const HEADER: u32 = 70;
 const PANEL: u32 = 320;
 
@@ -53,7 +52,7 @@ impl Load {
             .collect();
         Load {
             title: model.name.clone(),
-            time: Timeline::new(model, tables, WIDTH),
+            time: Timeline::new(model, tables),
             per_host,
             by_code,
             interval: crate::observe::expect::time(model.sample_every),
@@ -117,7 +116,10 @@ impl Load {
 
 impl Chart for Load {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, (HEADER + self.time.band + 2 * PANEL + 10).max(700))
+        (
+            WIDTH,
+            (HEADER + self.time.band + 2 * PANEL + 10).max(super::MIN_HEIGHT),
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult

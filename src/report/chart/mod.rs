@@ -75,14 +75,28 @@ pub fn render(chart: &impl Chart) -> Result<Rendered, String> {
     Ok(Rendered { svg, png })
 }
 
+/// The width of every chart: a page width, readable when printed.
+pub const WIDTH: u32 = 1400;
+
 /// The smallest height of a whole chart: a page-width chart shorter than this looks squashed.
 pub const MIN_HEIGHT: u32 = 700;
 
-/// The height of each of `n` panels under `above` pixels of header: at least `least`, more
-/// when few panels would leave the chart shorter than `MIN_HEIGHT`.
-pub fn panel_height(n: usize, above: u32, least: u32) -> u32 {
+/// For `n` panels stacked under `above` pixels of header: the height of each (at least
+/// `least`, more when few panels would leave the chart shorter than `MIN_HEIGHT`) and the
+/// height of the whole chart.
+pub fn stacked(n: usize, above: u32, least: u32) -> (u32, u32) {
     let n = n.max(1) as u32;
-    least.max(MIN_HEIGHT.saturating_sub(above + 10) / n)
+    let each = least.max(MIN_HEIGHT.saturating_sub(above + 10) / n);
+    (each, above + n * each + 10)
+}
+
+/// A y-axis value label: whole numbers on a large scale, `decimals` places on a small one.
+pub fn y_value(v: f64, y_max: f64, decimals: usize) -> String {
+    if y_max < 10.0 {
+        format!("{v:.decimals$}")
+    } else {
+        format!("{}", v.round())
+    }
 }
 
 /// A text style of the chart font.

@@ -11,15 +11,15 @@ pub fn run(args: &RunArgs) -> Exit {
     };
     let seed = args.seed.unwrap_or(model.seed);
     let outcome = crate::run(&model, seed);
+    let summary = report::summary(&model, seed, &outcome);
     // Files first: if they cannot be written, nothing is printed as if the run succeeded.
     if let Some(dir) = &args.out
-        && let Err(e) = report::write_run(dir, &model, seed, &outcome)
+        && let Err(e) = report::write_run(dir, &model, &summary, &outcome)
     {
         return Exit::Error(e);
     }
     if args.json {
-        let json = serde_json::to_string_pretty(&report::summary(&model, seed, &outcome))
-            .expect("a JSON value always serialises");
+        let json = serde_json::to_string_pretty(&summary).expect("a JSON value always serialises");
         println!("{json}");
     } else if !args.quiet {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

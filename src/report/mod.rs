@@ -25,10 +25,15 @@ use tables::RunTables;
 /// The copy of the scenario kept beside a run's outputs, for `actsim chart DIR`.
 pub const SCENARIO_COPY: &str = "scenario.ron";
 
-/// Writes every output file of `run --out DIR` (outputs.md), all or nothing.
-pub fn write_run(dir: &Path, model: &Model, seed: u64, outcome: &Outcome) -> Result<(), Error> {
-    let mut json = serde_json::to_vec_pretty(&summary(model, seed, outcome))
-        .expect("a JSON value always serialises");
+/// Writes every output file of `run --out DIR` (outputs.md), all or nothing; `summary` is
+/// the run's `summary(model, seed, outcome)`.
+pub fn write_run(
+    dir: &Path,
+    model: &Model,
+    summary: &serde_json::Value,
+    outcome: &Outcome,
+) -> Result<(), Error> {
+    let mut json = serde_json::to_vec_pretty(summary).expect("a JSON value always serialises");
     json.push(b'\n');
     let data = [
         ("summary.json", json),

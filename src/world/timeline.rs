@@ -77,6 +77,9 @@ impl World<'_> {
             ActionModel::RetireMachines { fleet, count } => {
                 for m in self.present(fleet, count) {
                     self.machines.hot[m as usize].presence = Presence::Retired;
+                    if self.traced(m) {
+                        self.record(now, super::trace::Happening::Retired);
+                    }
                     self.count_presence(m, false);
                     let state = self.machines.hot[m as usize].licence.state;
                     self.obs.transition(fleet, Some(state), None, now);

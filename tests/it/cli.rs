@@ -94,20 +94,14 @@ fn out_writes_every_file() {
     let o = actsim(&["run", QUICKSTART, "--quiet", "--out", out.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(o.stdout.is_empty(), "--quiet prints nothing");
-    for f in [
+    let data = [
         "summary.json",
         "timeseries.csv",
         "hosts.csv",
         "attempts.csv",
         "scenario.ron",
-        "activation.svg",
-        "activation.png",
-        "kms-count.svg",
-        "kms-count.png",
-        "load.svg",
-        "load.png",
-        "report.html",
-    ] {
+    ];
+    for f in data.into_iter().chain(super::support::DRAWN) {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();

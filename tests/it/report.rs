@@ -106,15 +106,7 @@ fn report_html_is_self_contained_and_complete() {
 fn chart_redraws_the_same_bytes_from_a_runs_files() {
     let dir = tempfile::tempdir().unwrap();
     run_to(dir.path(), "scenarios/creator-only.ron");
-    let drawn = [
-        "activation.svg",
-        "activation.png",
-        "kms-count.svg",
-        "kms-count.png",
-        "load.svg",
-        "load.png",
-        "report.html",
-    ];
+    let drawn = super::support::DRAWN;
     let before: Vec<Vec<u8>> = drawn.iter().map(|f| read(dir.path(), f)).collect();
     for f in drawn {
         std::fs::remove_file(dir.path().join(f)).unwrap();

@@ -44,3 +44,14 @@ pub fn shipped(name: &str) -> (Model, Outcome) {
     let outcome = actsim::run(&model, model.seed);
     (model, outcome)
 }
+
+/// The charts and report that `run --out` draws (and `actsim chart` redraws).
+pub const DRAWN: [&str; 7] = [
+    "activation.svg",
+    "activation.png",
+    "kms-count.svg",
+    "kms-count.png",
+    "load.svg",
+    "load.png",
+    "report.html",
+];

@@ -95,3 +95,18 @@ fn tracing_does_not_change_the_run() {
     assert_eq!(plain.outcomes, traced.outcomes);
     assert_eq!(plain.events, traced.events);
 }
+
+#[test]
+fn a_retired_machine_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let fleets = r#"Fleet(name: "pcs", site: "hq", count: 30, activation: Kms())"#;
+    let timeline = r#"Event(at: "5d", do: RetireMachines(fleet: "pcs", count: 2))"#;
+    let file = scenario(dir.path(), &one_host("10d", "ServerC", fleets, timeline));
+    let o = actsim(&["trace", &file, "--machine", "pcs/1", "--at", "6d"]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.lines().any(|l| l.trim() == "5d               retired"),
+        "{out}"
+    );
+    assert!(out.contains("The machine is not present"), "{out}");
+}

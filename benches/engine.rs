@@ -1,14 +1,12 @@
 //! End-to-end engine throughput: a whole scenario from validated model to outcome.
 //! `cargo bench --bench engine`. Performance is measured here, never asserted in tests.
 
-use actsim::scenario;
-
 fn main() {
     divan::main();
 }
 
 fn load(name: &str) -> actsim::Model {
-    scenario::load(format!("scenarios/bench/{name}.ron").as_ref()).expect("bench scenario loads")
+    actsim::load(format!("scenarios/bench/{name}.ron").as_ref()).expect("bench scenario loads")
 }
 
 /// `scenarios/bench/`: 90 % clients and 10 % servers on two hosts, arrivals over 30 days,
@@ -27,7 +25,7 @@ fn one_year(bencher: divan::Bencher, name: &str) {
 #[divan::bench(args = ["always", "daily"], sample_count = 3)]
 fn year_100k(bencher: divan::Bencher, online: &str) {
     let path = format!("scenarios/bench/year-100k-{online}.ron");
-    let model = scenario::load(path.as_ref()).expect("bench scenario loads");
+    let model = actsim::load(path.as_ref()).expect("bench scenario loads");
     bencher
         .counter(divan::counter::ItemsCount::new(100_000u64))
         .bench(|| actsim::run(divan::black_box(&model), 1));
@@ -36,6 +34,6 @@ fn year_100k(bencher: divan::Bencher, online: &str) {
 /// The shipped quickstart scenario.
 #[divan::bench(sample_count = 10)]
 fn quickstart(bencher: divan::Bencher) {
-    let model = scenario::load("scenarios/quickstart.ron".as_ref()).expect("quickstart loads");
+    let model = actsim::load("scenarios/quickstart.ron".as_ref()).expect("quickstart loads");
     bencher.bench(|| actsim::run(divan::black_box(&model), 7));
 }

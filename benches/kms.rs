@@ -1,8 +1,10 @@
 //! The pure KMS pieces on their own: the CMID table and the RFC 2782 SRV choice.
 //! `cargo bench --bench kms`.
 
-use actsim::kms::discovery::{self, SrvRecord, Target};
-use actsim::kms::host::CmidTable;
+use actsim::methods::kms::discovery;
+use actsim::methods::kms::host::CmidTable;
+use actsim::model::{HostId, Id};
+use actsim::net::dns::{SrvRecord, Target};
 use divan::Bencher;
 
 fn main() {
@@ -44,7 +46,7 @@ fn cmid_register_known(bencher: Bencher) {
 fn records(n: u16) -> Vec<SrvRecord> {
     (0..n)
         .map(|i| SrvRecord {
-            target: Target::Host(i),
+            target: Target::Host(HostId::from_index(usize::from(i))),
             port: 1688,
             priority: i % 2,
             weight: 10 + i,

@@ -40,7 +40,7 @@ fn run(machines: u32) -> (u64, u64) {
                    arrival: Ramp(start: "0d", over: "5d"))],
 )"#
     );
-    let model = actsim::scenario::parse("alloc.ron", text.as_bytes()).unwrap();
+    let model = actsim::parse("alloc.ron", text.as_bytes()).unwrap();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     let outcome = actsim::run(&model, 1);
     (ALLOCATIONS.load(Ordering::Relaxed) - before, outcome.events)

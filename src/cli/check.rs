@@ -3,21 +3,20 @@
 
 use super::Exit;
 use crate::error::Error;
-use crate::scenario;
 use crate::scenario::duration::Duration;
 use std::path::PathBuf;
 
 pub fn check(files: &[PathBuf]) -> Exit {
     let mut worst: Option<Error> = None;
     for file in files {
-        match scenario::load(file) {
+        match crate::load(file) {
             Ok(model) => {
                 let machines: u64 = model.fleets.iter().map(|f| f.count).sum();
                 println!(
                     "{}: ok ({} fleets, {machines} machines, {} KMS hosts, {})",
                     file.display(),
                     model.fleets.len(),
-                    model.hosts.len(),
+                    model.kms.hosts.len(),
                     Duration(model.duration as i64)
                 );
             }

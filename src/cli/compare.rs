@@ -3,7 +3,6 @@
 use super::{CompareArgs, Exit};
 use crate::compare::{self, Condition};
 use crate::error::Error;
-use crate::scenario;
 
 pub fn compare(args: &CompareArgs) -> Exit {
     match run(args) {
@@ -19,8 +18,8 @@ fn run(args: &CompareArgs) -> Result<Exit, Error> {
         .map(|c| Condition::parse(c))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
-    let base = scenario::load(&args.base)?;
-    let candidate = scenario::load(&args.candidate)?;
+    let base = crate::load(&args.base)?;
+    let candidate = crate::load(&args.candidate)?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });

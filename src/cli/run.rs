@@ -1,11 +1,11 @@
 //! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet]`
 
 use super::{Exit, RunArgs};
-use crate::{report, scenario};
+use crate::report;
 use std::io::IsTerminal;
 
 pub fn run(args: &RunArgs) -> Exit {
-    let model = match scenario::load(&args.file) {
+    let model = match crate::load(&args.file) {
         Ok(model) => model,
         Err(e) => return Exit::Error(e),
     };
@@ -19,11 +19,11 @@ pub fn run(args: &RunArgs) -> Exit {
         return Exit::Error(e);
     }
     if args.json {
-        let json = serde_json::to_string_pretty(&summary).expect("a JSON value always serialises");
+        let json = serde_json::to_string_pretty(&summary).expect("a summary always serialises");
         println!("{json}");
     } else if !args.quiet {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", report::text(&model, seed, &outcome, colour));
+        print!("{}", report::text(&model, &summary, colour));
     }
     if outcome.all_held() {
         Exit::Success

@@ -3,13 +3,13 @@
 
 use super::{Exit, TraceArgs};
 use crate::code::Code;
-use crate::engine::SimTime;
 use crate::error::Error;
-use crate::kms::client::LicenceState;
-use crate::observe::expect::time;
-use crate::scenario::{self, duration};
-use crate::world::World;
-use crate::world::trace::{Happening, Status};
+use crate::methods::licence::LicenceState;
+use crate::model::FleetId;
+use crate::observe::trace::{Happening, Record, Tracer};
+use crate::scenario::duration;
+use crate::time::{SimTime, human as time};
+use crate::world::{Status, World};
 use std::fmt::Write;
 
 pub fn trace(args: &TraceArgs) -> Exit {
@@ -23,7 +23,7 @@ pub fn trace(args: &TraceArgs) -> Exit {
 }
 
 fn run(args: &TraceArgs) -> Result<String, Error> {
-    let model = scenario::load(&args.file)?;
+    let model = crate::load(&args.file)?;
     let usage = Error::Usage;
     let (fleet_name, index) = args
         .machine
@@ -35,9 +35,8 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
                 args.machine
             ))
         })?;
-    let fleet = model
+    let fleet: FleetId = model
         .fleets
-        .iter()
         .position(|f| f.name == fleet_name)
         .ok_or_else(|| {
             usage(format!(
@@ -59,9 +58,15 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
         }
     };
     let seed = args.seed.unwrap_or(model.seed);
-    let (records, status) =
-        World::with_trace(&model, seed, Some((fleet as u16, index))).run_trace(at);
-    if records.is_empty() && status.is_none() {
+    let world = World::new(&model, seed, Tracer::new(fleet, index));
+    let (status, tracer) = match at {
+        Some(t) => {
+            let (status, ran) = world.run_to_status(t, fleet, index);
+            (status, ran.probe)
+        }
+        None => (None, world.run(None).probe),
+    };
+    if !tracer.found() {
         return Err(usage(format!(
             "--machine {}: fleet \"{fleet_name}\" has no machine {index} (it starts with {})",
             args.machine, model.fleets[fleet].count
@@ -71,14 +76,14 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
         "{} — machine {}/{index}, seed {seed}\n\n",
         model.name, fleet_name
     );
-    table(&mut out, &records);
-    if let Some(s) = status.filter(|_| at.is_some()) {
-        dlv(&mut out, &s);
+    table(&mut out, &tracer.records);
+    if let Some(s) = status {
+        dlv(&mut out, &s, tracer.last_count);
     }
     Ok(out)
 }
 
-fn table(out: &mut String, records: &[crate::world::trace::Record]) {
+fn table(out: &mut String, records: &[Record]) {
     let _ = writeln!(
         out,
         "  {:<16} {:<26} {:<40} {:>6}  {:<11} state / next attempt",
@@ -92,11 +97,8 @@ fn table(out: &mut String, records: &[crate::world::trace::Record]) {
             Happening::State { from, to } if n.at == r.at => Some((from, to)),
             _ => None,
         });
-        let state = |c: Option<(LicenceState, LicenceState)>| {
-            c.map_or_else(String::new, |(f, t)| {
-                format!("{} → {}", f.as_str(), t.as_str())
-            })
-        };
+        let state =
+            |c: Option<(&str, &str)>| c.map_or_else(String::new, |(f, t)| format!("{f} → {t}"));
         let line = match &r.what {
             Happening::Attempt {
                 discovery,
@@ -131,14 +133,9 @@ fn table(out: &mut String, records: &[crate::world::trace::Record]) {
                 Code::Offline.as_str(),
                 time(*until)
             ),
-            Happening::Arrived(s) => format!(
-                "{:<26} {:<40} {:>6}  {:<11} {}",
-                "arrived",
-                "",
-                "",
-                "",
-                s.as_str()
-            ),
+            Happening::Arrived(s) => {
+                format!("{:<26} {:<40} {:>6}  {:<11} {s}", "arrived", "", "", "",)
+            }
             Happening::State { from, to } => {
                 format!(
                     "{:<26} {:<40} {:>6}  {:<11} {}",
@@ -161,7 +158,7 @@ fn minutes(secs: SimTime) -> String {
     format!("{} minute(s) ({} day(s))", secs / 60, secs / 86_400)
 }
 
-fn dlv(out: &mut String, s: &Status) {
+fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
     let _ = writeln!(
         out,
         "\nStatus at {} (as slmgr /dlv would show it)",
@@ -231,8 +228,7 @@ fn dlv(out: &mut String, s: &Status) {
     let _ = writeln!(
         out,
         "  Last count returned by a KMS host: {}",
-        s.last_count
-            .map_or("none yet".to_owned(), |c| c.to_string())
+        last_count.map_or("none yet".to_owned(), |c| c.to_string())
     );
     if let Some(next) = s.next_attempt {
         let _ = writeln!(out, "  Next activation or renewal attempt: {}", time(next));

@@ -1,11 +1,10 @@
 //! `compare.svg/.png`: per fleet, the licensed share over time of the base (dashed grey)
 //! and the candidate (solid blue); below, the requests per hour of all hosts together.
 
-use crate::kms::client::LicenceState;
+use crate::model::Model;
 use crate::report::chart::axis::{self, TimeAxis};
 use crate::report::chart::{Chart, DrawResult, MIN_HEIGHT, Swatch, WIDTH, legend, palette, title};
 use crate::report::tables::RunTables;
-use crate::scenario::Model;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -34,11 +33,12 @@ fn shares(tables: &RunTables, fleet: usize) -> Vec<f64> {
     tables.fleets[fleet]
         .iter()
         .map(|r| {
-            let present: u64 = r[..4].iter().sum();
+            let set = crate::model::StateSet::Windows;
+            let present: u64 = r[..set.names().len()].iter().sum();
             if present == 0 {
                 0.0
             } else {
-                r[LicenceState::Licensed as usize] as f64 / present as f64
+                r[usize::from(set.licensed())] as f64 / present as f64
             }
         })
         .collect()

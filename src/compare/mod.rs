@@ -9,8 +9,8 @@ mod condition;
 
 pub use condition::Condition;
 
+use crate::model::Model;
 use crate::report::tables::RunTables;
-use crate::scenario::Model;
 use crate::sweep::metrics::{self, Metrics};
 use crate::sweep::replication_seed;
 use crate::sweep::stats::Welford;

@@ -4,9 +4,26 @@
 //! visible, and every change during the run becomes visible to clients only after the
 //! domain's replication delay (DNS-4). Indices therefore stay stable.
 
-use crate::engine::{NEVER, SimTime};
-use crate::kms::discovery::{SrvRecord, Target};
-use crate::scenario::model::{DomainId, HostId, Model, SrvTarget, SrvUpdate};
+use crate::model::{DomainId, HostId, Model, SrvId, SrvTarget, SrvUpdate, Table};
+use crate::time::{NEVER, SimTime};
+
+/// One `_vlmcs._tcp` SRV record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SrvRecord {
+    pub target: Target,
+    pub port: u16,
+    pub priority: u16,
+    pub weight: u16,
+}
+
+/// Where a record points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Host(HostId),
+    /// A name that is no host of the scenario (a stale record, DNS-4): nothing answers
+    /// there. The manual record it came from.
+    Stale(SrvId),
+}
 
 #[derive(Debug, Clone, Default)]
 struct Zone {
@@ -22,7 +39,7 @@ struct Zone {
 
 #[derive(Debug, Clone, Default)]
 pub struct Zones {
-    zones: Vec<Zone>,
+    zones: Table<DomainId, Zone>,
 }
 
 /// What a host's dynamic registration came to.
@@ -51,19 +68,19 @@ impl Zones {
                 })
                 .collect(),
         };
-        for (h, host) in model.hosts.iter().enumerate() {
+        for (h, host) in model.kms.hosts.enumerate() {
             if host.publish {
                 for &d in &host.publish_domains {
-                    zones.register(model, h as HostId, d, 0, 0);
+                    zones.register(model, h, d, 0, 0);
                 }
             }
         }
-        for (i, srv) in model.manual_srv.iter().enumerate() {
-            let zone = &mut zones.zones[usize::from(srv.domain)];
+        for (i, srv) in model.kms.manual_srv.enumerate() {
+            let zone = &mut zones.zones[srv.domain];
             zone.records.push(SrvRecord {
                 target: match srv.target {
                     SrvTarget::Host(h) => Target::Host(h),
-                    SrvTarget::Unknown(_) => Target::Stale(i as u16),
+                    SrvTarget::Unknown(_) => Target::Stale(i),
                 },
                 port: srv.port,
                 priority: srv.priority,
@@ -86,7 +103,7 @@ impl Zones {
         now: SimTime,
         delay: SimTime,
     ) -> Registration {
-        let zone = &mut self.zones[usize::from(d)];
+        let zone = &mut self.zones[d];
         let live = |i: usize| zone.hidden_from[i] == NEVER;
         if (0..zone.records.len()).any(|i| live(i) && zone.owner[i] == Some(h)) {
             return Registration::Published; // KMS-HOST-8: a refresh changes nothing visible
@@ -95,7 +112,7 @@ impl Zones {
         {
             return Registration::Denied;
         }
-        let host = &model.hosts[usize::from(h)];
+        let host = &model.kms.hosts[h];
         zone.records.push(SrvRecord {
             target: Target::Host(h),
             port: host.port,
@@ -117,19 +134,19 @@ impl Zones {
         d: DomainId,
         now: SimTime,
     ) -> Registration {
-        let delay = self.zones[usize::from(d)].replication_delay;
+        let delay = self.zones[d].replication_delay;
         self.register(model, h, d, now, delay)
     }
 
     /// `RemoveSrv`: an admin deletes the records of `target` in domain `d`.
     pub fn remove(&mut self, model: &Model, d: DomainId, target: &SrvTarget, now: SimTime) {
-        let zone = &mut self.zones[usize::from(d)];
+        let zone = &mut self.zones[d];
         let gone = now + zone.replication_delay;
         for i in 0..zone.records.len() {
             let matches = match (zone.records[i].target, target) {
                 (Target::Host(a), SrvTarget::Host(b)) => a == *b,
                 (Target::Stale(m), SrvTarget::Unknown(name)) => {
-                    model.manual_srv[usize::from(m)].target == SrvTarget::Unknown(name.clone())
+                    model.kms.manual_srv[m].target == SrvTarget::Unknown(name.clone())
                 }
                 _ => false,
             };
@@ -141,12 +158,12 @@ impl Zones {
 
     /// All records of domain `d`, visible or not; index with `visible`.
     pub fn records(&self, d: DomainId) -> &[SrvRecord] {
-        &self.zones[usize::from(d)].records
+        &self.zones[d].records
     }
 
     /// Whether record `i` of domain `d` is visible to clients at `now`.
     pub fn visible(&self, d: DomainId, i: usize, now: SimTime) -> bool {
-        let zone = &self.zones[usize::from(d)];
+        let zone = &self.zones[d];
         zone.visible_from[i] <= now && now < zone.hidden_from[i]
     }
 
@@ -159,6 +176,7 @@ impl Zones {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     fn model(srv_update: &str) -> Model {
         let text = format!(
@@ -169,13 +187,23 @@ mod tests {
                 manual_srv: [Srv(domain: "corp", target: "kms-old")],
                 fleets: [Fleet(name: "f", site: "hq", count: 1, activation: Kms())])"#
         );
-        crate::scenario::parse("z.ron", text.as_bytes()).unwrap()
+        crate::parse("z.ron", text.as_bytes()).unwrap()
+    }
+
+    const CORP: DomainId = DomainId::FIRST;
+
+    fn host(i: usize) -> HostId {
+        HostId::from_index(i)
+    }
+
+    fn stale(i: usize) -> Target {
+        Target::Stale(SrvId::from_index(i))
     }
 
     fn targets(z: &Zones, now: SimTime) -> Vec<Target> {
-        (0..z.records(0).len())
-            .filter(|&i| z.visible(0, i, now))
-            .map(|i| z.records(0)[i].target)
+        (0..z.records(CORP).len())
+            .filter(|&i| z.visible(CORP, i, now))
+            .map(|i| z.records(CORP)[i].target)
             .collect()
     }
 
@@ -184,22 +212,25 @@ mod tests {
     fn dns_3_creator_only_denies_later_hosts_until_the_record_is_removed() {
         let m = model("CreatorOnly");
         let mut z = Zones::at_start(&m);
-        assert_eq!(targets(&z, 0), vec![Target::Host(0), Target::Stale(0)]);
-        assert_eq!(z.register_during_run(&m, 1, 0, 100), Registration::Denied);
+        assert_eq!(targets(&z, 0), vec![Target::Host(host(0)), stale(0)]);
+        assert_eq!(
+            z.register_during_run(&m, host(1), CORP, 100),
+            Registration::Denied
+        );
         // DNS-4: the removal shows after the replication delay; then "b" may create the record.
-        z.remove(&m, 0, &SrvTarget::Host(0), 1_000);
+        z.remove(&m, CORP, &SrvTarget::Host(host(0)), 1_000);
         assert_eq!(
             targets(&z, 1_000 + 3_599),
-            vec![Target::Host(0), Target::Stale(0)]
+            vec![Target::Host(host(0)), stale(0)]
         );
-        assert_eq!(targets(&z, 1_000 + 3_600), vec![Target::Stale(0)]);
+        assert_eq!(targets(&z, 1_000 + 3_600), vec![stale(0)]);
         assert_eq!(
-            z.register_during_run(&m, 1, 0, 5_000),
+            z.register_during_run(&m, host(1), CORP, 5_000),
             Registration::Published
         );
         assert_eq!(
             targets(&z, 5_000 + 3_600),
-            vec![Target::Stale(0), Target::Host(1)]
+            vec![stale(0), Target::Host(host(1))]
         );
     }
 
@@ -210,7 +241,7 @@ mod tests {
         let z = Zones::at_start(&m);
         assert_eq!(
             targets(&z, 0),
-            vec![Target::Host(0), Target::Host(1), Target::Stale(0)]
+            vec![Target::Host(host(0)), Target::Host(host(1)), stale(0)]
         );
     }
 
@@ -221,11 +252,14 @@ mod tests {
         let m = model("AnyHost");
         let mut z = Zones::at_start(&m);
         assert_eq!(
-            z.register_during_run(&m, 0, 0, 86_400),
+            z.register_during_run(&m, host(0), CORP, 86_400),
             Registration::Published
         );
-        assert_eq!(z.records(0).len(), 3);
-        z.remove(&m, 0, &SrvTarget::Unknown("kms-old".into()), 0);
-        assert_eq!(targets(&z, 3_600), vec![Target::Host(0), Target::Host(1)]);
+        assert_eq!(z.records(CORP).len(), 3);
+        z.remove(&m, CORP, &SrvTarget::Unknown("kms-old".into()), 0);
+        assert_eq!(
+            targets(&z, 3_600),
+            vec![Target::Host(host(0)), Target::Host(host(1))]
+        );
     }
 }

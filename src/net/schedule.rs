@@ -2,9 +2,8 @@
 //! is it next online?" directly, so nothing is scheduled per machine per day: an attempt that
 //! falls due while offline is moved to the next online instant in one step.
 
-use crate::engine::{NEVER, SimTime};
+use crate::time::{DAY, NEVER, SimTime};
 
-const DAY: SimTime = 86_400;
 /// `Daily` schedules start at 08:00 (scenario-format.md).
 pub const DAILY_START: SimTime = 8 * 3_600;
 /// Each machine's `Daily` start is jittered by up to one hour.

@@ -5,7 +5,7 @@
 //! connected-component labelling per port of interest, recomputed only when a topology
 //! event (Block, Allow, LinkDown, LinkUp) happens; an attempt only compares two labels.
 
-use crate::scenario::model::{LinkModel, Model, PortModel, SiteId};
+use crate::model::{DNS_PORT, Id, LinkId, LinkModel, Model, PortModel, SiteId, Table};
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 
@@ -23,7 +23,7 @@ pub type PortId = u16;
 pub struct Topology {
     graph: UnGraph<(), LinkState, u16>,
     /// Edge of each scenario link, by link index.
-    edges: Vec<EdgeIndex<u16>>,
+    edges: Table<LinkId, EdgeIndex<u16>>,
     /// The ports reachability is kept for.
     ports: Vec<PortModel>,
     /// Per port of interest, a component label per site.
@@ -32,7 +32,7 @@ pub struct Topology {
 
 impl Topology {
     /// The topology of `model` at t = 0, keeping reachability for `ports`.
-    pub fn new(sites: usize, links: &[LinkModel], ports: Vec<PortModel>) -> Self {
+    pub fn new(sites: usize, links: &Table<LinkId, LinkModel>, ports: Vec<PortModel>) -> Self {
         let mut graph = UnGraph::<(), LinkState, u16>::with_capacity(sites, links.len());
         for _ in 0..sites {
             graph.add_node(());
@@ -45,8 +45,8 @@ impl Topology {
                     up: true,
                 };
                 graph.add_edge(
-                    NodeIndex::new(usize::from(l.a)),
-                    NodeIndex::new(usize::from(l.b)),
+                    NodeIndex::new(l.a.index()),
+                    NodeIndex::new(l.b.index()),
                     state,
                 )
             })
@@ -63,9 +63,13 @@ impl Topology {
 
     /// The ports of interest of a scenario: every KMS host's TCP port and DNS.
     pub fn ports_of(model: &Model) -> Vec<PortModel> {
-        let mut ports: Vec<PortModel> =
-            model.hosts.iter().map(|h| PortModel::Tcp(h.port)).collect();
-        ports.push(crate::scenario::model::DNS_PORT);
+        let mut ports: Vec<PortModel> = model
+            .kms
+            .hosts
+            .iter()
+            .map(|h| PortModel::Tcp(h.port))
+            .collect();
+        ports.push(DNS_PORT);
         ports.sort();
         ports.dedup();
         ports
@@ -80,18 +84,18 @@ impl Topology {
     pub fn reaches(&self, from: SiteId, to: SiteId, port: PortId) -> bool {
         from == to || {
             let labels = &self.labels[usize::from(port)];
-            labels[usize::from(from)] == labels[usize::from(to)]
+            labels[from.index()] == labels[to.index()]
         }
     }
 
-    pub fn set_link_up(&mut self, link: u16, up: bool) {
-        self.graph[self.edges[usize::from(link)]].up = up;
+    pub fn set_link_up(&mut self, link: LinkId, up: bool) {
+        self.graph[self.edges[link]].up = up;
         self.recompute();
     }
 
     /// The firewall of `link` lets `port` through (`allow`) or not.
-    pub fn set_port(&mut self, link: u16, port: PortModel, allow: bool) {
-        let state = &mut self.graph[self.edges[usize::from(link)]];
+    pub fn set_port(&mut self, link: LinkId, port: PortModel, allow: bool) {
+        let state = &mut self.graph[self.edges[link]];
         state.allow.retain(|&p| p != port);
         if allow {
             state.allow.push(port);
@@ -126,12 +130,20 @@ mod tests {
 
     const KMS: PortModel = Tcp(1688);
 
-    fn link(a: SiteId, b: SiteId, allow: &[PortModel]) -> LinkModel {
+    fn link(a: usize, b: usize, allow: &[PortModel]) -> LinkModel {
         LinkModel {
-            a,
-            b,
+            a: SiteId::from_index(a),
+            b: SiteId::from_index(b),
             allow: allow.to_vec(),
         }
+    }
+
+    fn site(i: usize) -> SiteId {
+        SiteId::from_index(i)
+    }
+
+    fn reaches(t: &Topology, a: usize, b: usize, port: PortId) -> bool {
+        t.reaches(site(a), site(b), port)
     }
 
     /// Sites 0 (internet), 1 hq, 2 branch, 3 lab, 4 far.
@@ -142,7 +154,9 @@ mod tests {
                 link(1, 2, &[KMS, Udp(53)]),
                 link(2, 4, &[KMS]),
                 link(1, 3, &[Udp(53)]),
-            ],
+            ]
+            .into_iter()
+            .collect(),
             vec![KMS, Udp(53)],
         )
     }
@@ -150,7 +164,7 @@ mod tests {
     #[test]
     fn net_1_same_site_always_reaches() {
         let t = net();
-        assert!(t.reaches(3, 3, t.port_id(KMS).unwrap()));
+        assert!(reaches(&t, 3, 3, t.port_id(KMS).unwrap()));
     }
 
     #[test]
@@ -159,33 +173,36 @@ mod tests {
         let kms = t.port_id(KMS).unwrap();
         let dns = t.port_id(Udp(53)).unwrap();
         assert!(
-            t.reaches(1, 4, kms),
+            reaches(&t, 1, 4, kms),
             "hq → branch → far, 1688 open on both hops"
         );
-        assert!(!t.reaches(1, 4, dns), "53 is closed on branch → far");
-        assert!(t.reaches(3, 2, dns), "lab → hq → branch for DNS");
-        assert!(!t.reaches(3, 1, kms), "the lab link only lets DNS through");
-        assert!(!t.reaches(1, 0, kms), "no link to the internet");
+        assert!(!reaches(&t, 1, 4, dns), "53 is closed on branch → far");
+        assert!(reaches(&t, 3, 2, dns), "lab → hq → branch for DNS");
+        assert!(
+            !reaches(&t, 3, 1, kms),
+            "the lab link only lets DNS through"
+        );
+        assert!(!reaches(&t, 1, 0, kms), "no link to the internet");
     }
 
     #[test]
     fn net_1_a_blocked_port_on_one_hop_cuts_the_path_until_allowed() {
         let mut t = net();
         let kms = t.port_id(KMS).unwrap();
-        t.set_port(1, KMS, false);
-        assert!(t.reaches(1, 2, kms));
-        assert!(!t.reaches(1, 4, kms));
-        t.set_port(1, KMS, true);
-        assert!(t.reaches(1, 4, kms));
+        t.set_port(LinkId::from_index(1), KMS, false);
+        assert!(reaches(&t, 1, 2, kms));
+        assert!(!reaches(&t, 1, 4, kms));
+        t.set_port(LinkId::from_index(1), KMS, true);
+        assert!(reaches(&t, 1, 4, kms));
     }
 
     #[test]
     fn net_1_a_link_down_cuts_every_port() {
         let mut t = net();
         let (kms, dns) = (t.port_id(KMS).unwrap(), t.port_id(Udp(53)).unwrap());
-        t.set_link_up(0, false);
-        assert!(!t.reaches(1, 2, kms) && !t.reaches(1, 2, dns));
-        t.set_link_up(0, true);
-        assert!(t.reaches(1, 2, kms) && t.reaches(1, 2, dns));
+        t.set_link_up(LinkId::from_index(0), false);
+        assert!(!reaches(&t, 1, 2, kms) && !reaches(&t, 1, 2, dns));
+        t.set_link_up(LinkId::from_index(0), true);
+        assert!(reaches(&t, 1, 2, kms) && reaches(&t, 1, 2, dns));
     }
 }

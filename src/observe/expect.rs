@@ -1,11 +1,10 @@
 //! Expectations (`expect` in a scenario): checked after the run against the samples and the
 //! exact counters. A failure names the time and the value that broke it.
 
-use super::{FleetResult, HostStats, Series};
-use crate::engine::SimTime;
-use crate::kms::host::pool_index;
-use crate::scenario::duration::Duration;
-use crate::scenario::model::{ExpectKind, Model, StateName, When};
+use super::{Population, PopulationResult, Series};
+use crate::methods::kms::stats::KmsStats;
+use crate::model::{Column, ExpectKind, FleetId, KmsExpect, Model, When};
+use crate::time::{SimTime, human as time};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpectResult {
@@ -14,22 +13,6 @@ pub struct ExpectResult {
     pub held: bool,
     /// The decisive value and time, in words.
     pub detail: String,
-}
-
-/// A scenario time as the user writes it ("52d 3h").
-pub fn time(t: SimTime) -> String {
-    Duration(t as i64).to_string()
-}
-
-/// The column of a Windows fleet state in samples (validation refuses KSC states here).
-fn column(state: StateName) -> usize {
-    match state {
-        StateName::Grace => 0,
-        StateName::Licensed => 1,
-        StateName::OotGrace => 2,
-        StateName::Notification => 3,
-        _ => 4,
-    }
 }
 
 /// Sample indices an expectation looks at: every grid sample from `from` on, or the one
@@ -41,23 +24,55 @@ fn samples(series: &Series, when: When) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// The population an expectation on `fleet` reads, and its column: the family of the state
+/// named (validation made sure the fleet has it), or the fleet's first family for `offline`.
+fn locate(
+    populations: &[PopulationResult],
+    fleet: FleetId,
+    column: Column,
+) -> (usize, Population, usize) {
+    let (p, result) = populations
+        .iter()
+        .enumerate()
+        .find(|(_, r)| {
+            r.population.fleet == fleet
+                && match column {
+                    Column::State { set, .. } => r.population.set == set,
+                    Column::Offline => true,
+                }
+        })
+        .expect("validation resolved the expectation's fleet and state");
+    let c = match column {
+        Column::State { index, .. } => usize::from(index),
+        Column::Offline => result.population.offline(),
+    };
+    (p, result.population, c)
+}
+
+fn column_name(population: Population, c: usize) -> &'static str {
+    population.set.columns().nth(c).unwrap_or("offline")
+}
+
 pub fn evaluate(
     model: &Model,
     series: &Series,
-    fleets: &[FleetResult],
-    hosts: &[HostStats],
+    populations: &[PopulationResult],
+    kms: &KmsStats,
 ) -> Vec<ExpectResult> {
-    let n = model.fleets.len();
+    let n = populations.len();
     model
         .expect
         .iter()
         .map(|e| {
             let (held, detail) = match e.kind {
                 ExpectKind::LicensedShare { fleet, at_least, when } => {
-                    let f = usize::from(fleet);
+                    let set = model.fleets[fleet].method.states();
+                    let column = Column::State { set, index: set.licensed() };
+                    let (p, _, c) = locate(populations, fleet, column);
                     let shares = samples(series, when).filter_map(|i| {
-                        let (row, present) = series.fleets[i * n + f];
-                        (present > 0).then(|| (series.times[i], row[1] as f64 / present as f64))
+                        let row = series.rows[i * n + p];
+                        (row.present > 0)
+                            .then(|| (series.times[i], row.columns[c] as f64 / row.present as f64))
                     });
                     let mut first_below = None;
                     let mut lowest: Option<(SimTime, f64)> = None;
@@ -82,28 +97,28 @@ pub fn evaluate(
                         _ => (true, "no machine present at the times checked".to_owned()),
                     }
                 }
-                ExpectKind::NoneIn { fleet, state } => {
-                    let r = &fleets[usize::from(fleet)];
-                    let c = column(state);
+                ExpectKind::NoneIn { fleet, column } => {
+                    let (p, population, c) = locate(populations, fleet, column);
+                    let r = &populations[p];
+                    let name = column_name(population, c);
                     match r.first_in_state[c] {
                         Some(t) => (
                             false,
                             format!(
-                                "first machine in {} at {}; at most {} at once",
-                                super::FLEET_COLUMNS[c],
+                                "first machine in {name} at {}; at most {} at once",
                                 time(t),
                                 r.max_by_state[c]
                             ),
                         ),
-                        None => (true, format!("no machine was ever in {}", super::FLEET_COLUMNS[c])),
+                        None => (true, format!("no machine was ever in {name}")),
                     }
                 }
-                ExpectKind::AtMost { fleet, state, count, when } => {
-                    let (f, c) = (usize::from(fleet), column(state));
+                ExpectKind::AtMost { fleet, column, count, when } => {
+                    let (p, population, c) = locate(populations, fleet, column);
                     let mut first_over = None;
                     let mut highest: Option<(SimTime, u64)> = None;
                     for i in samples(series, when) {
-                        let v = series.fleets[i * n + f].0[c];
+                        let v = series.rows[i * n + p].columns[c];
                         if v > count && first_over.is_none() {
                             first_over = Some((series.times[i], v));
                         }
@@ -111,7 +126,7 @@ pub fn evaluate(
                             highest = Some((series.times[i], v));
                         }
                     }
-                    let name = super::FLEET_COLUMNS[c];
+                    let name = column_name(population, c);
                     match (first_over, highest) {
                         (Some((t, v)), Some((ht, h))) => (
                             false,
@@ -121,9 +136,9 @@ pub fn evaluate(
                         _ => (true, "no sample at the times checked".to_owned()),
                     }
                 }
-                ExpectKind::ThresholdReached { host, pool, by } => {
-                    let s = &hosts[usize::from(host)];
-                    let p = pool_index(pool);
+                ExpectKind::Kms(KmsExpect::ThresholdReached { host, pool, by }) => {
+                    let s = &kms.hosts[host];
+                    let p = pool.index();
                     match s.threshold_reached[p] {
                         Some(t) if t <= by => (true, format!("reached at {}", time(t))),
                         Some(t) => (false, format!("reached only at {}, after {}", time(t), time(by))),

@@ -3,12 +3,11 @@
 //! outcome codes explained and the expectations. No network reference of any kind; a print
 //! stylesheet keeps charts and tables whole on paper.
 
-use super::chart::palette::STATE_HEX;
+use super::chart::palette;
+use super::summary::Summary;
 use super::words;
 use crate::code::Code;
-use crate::observe::FLEET_COLUMNS;
-use crate::scenario::Model;
-use serde_json::Value;
+use crate::model::{Id, Model, Pool, SiteId};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -70,9 +69,9 @@ fn esc(text: &str) -> String {
 
 /// A time in seconds from the summary (or null) for a table cell: "19d 22h", with the
 /// calendar date below when the scenario has a start.
-fn when(model: &Model, v: &Value) -> String {
-    let span = esc(&words::short_time(v.as_u64()));
-    let date = v.as_u64().zip(model.start).and_then(|(t, s)| {
+fn when(model: &Model, v: Option<u64>) -> String {
+    let span = esc(&words::short_time(v));
+    let date = v.zip(model.start).and_then(|(t, s)| {
         s.and_hms_opt(0, 0, 0)?
             .checked_add_signed(chrono::TimeDelta::seconds(t as i64))
     });
@@ -85,24 +84,16 @@ fn when(model: &Model, v: &Value) -> String {
     }
 }
 
-fn number(v: &Value) -> String {
-    match v {
-        Value::Null => "—".to_owned(),
-        Value::Number(n) => n.as_f64().map_or_else(
-            || n.to_string(),
-            |f| {
-                if f.fract() == 0.0 {
-                    format!("{f:.0}")
-                } else {
-                    format!("{f:.2}")
-                }
-            },
-        ),
-        other => esc(&other.to_string()),
+/// A measure for a table cell: whole numbers plainly, others with two decimals.
+fn float(f: f64) -> String {
+    if f.fract() == 0.0 {
+        format!("{f:.0}")
+    } else {
+        format!("{f:.2}")
     }
 }
 
-pub fn report(model: &Model, summary: &Value, svgs: &[&String; 3]) -> String {
+pub fn report(model: &Model, summary: &Summary, svgs: &[&String; 3]) -> String {
     let mut h = String::with_capacity(svgs.iter().map(|s| s.len()).sum::<usize>() + 32_000);
     let _ = write!(
         h,
@@ -128,7 +119,7 @@ pub fn report(model: &Model, summary: &Value, svgs: &[&String; 3]) -> String {
     h
 }
 
-fn header(h: &mut String, model: &Model, summary: &Value) {
+fn header(h: &mut String, model: &Model, summary: &Summary) {
     let _ = writeln!(h, "<h1>{}</h1>", esc(&model.name));
     if let Some(q) = &model.question {
         let _ = writeln!(
@@ -139,24 +130,16 @@ fn header(h: &mut String, model: &Model, summary: &Value) {
     }
     let mut meta = format!(
         "Seed {} · {} simulated · sampled every {}",
-        number(&summary["seed"]),
-        crate::observe::expect::time(model.duration),
-        crate::observe::expect::time(model.sample_every)
+        summary.seed,
+        crate::time::human(model.duration),
+        crate::time::human(model.sample_every)
     );
     if let Some(start) = model.start {
         let _ = write!(meta, " · starting {}", start.format("%A %-d %B %Y"));
     }
-    let _ = write!(meta, " · {} events", number(&summary["events"]));
+    let _ = write!(meta, " · {} events", summary.events);
     let _ = writeln!(h, "<p class=\"meta\">{meta}</p>");
-    let list = summary["expectations"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let failed = list
-        .iter()
-        .filter(|e| e["held"] != Value::Bool(true))
-        .count();
-    let (class, text) = match (list.len(), failed) {
+    let (class, text) = match (summary.expectations.len(), summary.failed()) {
         (0, _) => ("none", "No expectations were stated.".to_owned()),
         (n, 0) => ("ok", format!("All {n} expectations held.")),
         (n, f) => ("bad", format!("{f} of {n} expectations failed.")),
@@ -178,7 +161,7 @@ fn network(h: &mut String, model: &Model) {
             let _ = writeln!(
                 h,
                 "<li>{}: {}</li>",
-                esc(&crate::observe::expect::time(e.at)),
+                esc(&crate::time::human(e.at)),
                 esc(&words::action(model, &e.action))
             );
         }
@@ -198,18 +181,15 @@ fn diagram(model: &Model) -> String {
             model
                 .links
                 .iter()
-                .any(|l| l.a == 0 || l.b == 0)
+                .any(|l| l.a == SiteId::FIRST || l.b == SiteId::FIRST)
                 .then_some(0),
         )
         .collect();
     let n = sites.len();
     let contents = |site: usize| -> Vec<String> {
-        let hosts = model.hosts.iter().filter(|h| usize::from(h.site) == site);
-        let dns = model
-            .domains
-            .iter()
-            .filter(|d| usize::from(d.dns_site) == site);
-        let fleets = model.fleets.iter().filter(|f| usize::from(f.site) == site);
+        let hosts = model.kms.hosts.iter().filter(|h| h.site.index() == site);
+        let dns = model.domains.iter().filter(|d| d.dns_site.index() == site);
+        let fleets = model.fleets.iter().filter(|f| f.site.index() == site);
         hosts
             .map(|h| format!("KMS {}", h.name))
             .chain(dns.map(|d| format!("DNS {}", d.name)))
@@ -235,7 +215,7 @@ fn diagram(model: &Model) -> String {
             cy + if n == 2 { 0.0 } else { ry * a.sin() },
         )
     };
-    let at = |site: u16| sites.iter().position(|&s| s == usize::from(site)).map(pos);
+    let at = |site: SiteId| sites.iter().position(|&s| s == site.index()).map(pos);
     let mut s = format!(
         "<figure class=\"diagram\"><svg viewBox=\"0 0 {w} {hgt}\" style=\"max-width:{w}px\" role=\"img\" \
          aria-label=\"network diagram\" font-family=\"DejaVu Sans, sans-serif\">\n"
@@ -268,7 +248,7 @@ fn diagram(model: &Model) -> String {
         let lines = contents(site);
         let bw = lines
             .iter()
-            .chain(std::iter::once(&model.sites[site]))
+            .chain(std::iter::once(&model.sites.as_slice()[site]))
             .map(|l| l.chars().count())
             .max()
             .unwrap_or(4) as f64
@@ -283,7 +263,7 @@ fn diagram(model: &Model) -> String {
             y - bh / 2.0,
             x,
             y - bh / 2.0 + 19.0,
-            esc(&model.sites[site])
+            esc(&model.sites.as_slice()[site])
         );
         for (k, line) in lines.iter().enumerate() {
             let _ = writeln!(
@@ -313,49 +293,44 @@ fn charts(h: &mut String, svgs: &[&String; 3]) {
     }
 }
 
-fn fleets(h: &mut String, model: &Model, summary: &Value) {
+fn fleets(h: &mut String, model: &Model, summary: &Summary) {
     let _ = write!(
         h,
         "<h2 id=\"fleets\">Fleets at the end</h2>\n<table>\n<tr><th>fleet</th><th>machines</th>"
     );
-    for (i, c) in FLEET_COLUMNS.iter().enumerate() {
+    let set = model.fleets.iter().next().map(|f| f.method.states());
+    for (i, c) in set.into_iter().flat_map(|s| s.columns()).enumerate() {
         let _ = write!(
             h,
             "<th><span class=\"swatch\" style=\"background:{}\"></span>{c}</th>",
-            STATE_HEX[i]
+            palette::STATE_HEX[i]
         );
     }
     let _ = writeln!(
         h,
         "<th>first licensed</th><th>all licensed</th><th>notification machine-days</th><th>lowest licensed share</th></tr>"
     );
-    for f in &model.fleets {
-        let v = &summary["fleets"][&f.name];
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td>",
-            esc(&f.name),
-            number(&v["machines"])
-        );
-        for c in FLEET_COLUMNS {
-            let _ = write!(h, "<td>{}</td>", number(&v["final"][c]));
+    for (name, v) in &summary.fleets {
+        let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(name), v.machines);
+        for n in v.final_counts.values() {
+            let _ = write!(h, "<td>{n}</td>");
         }
-        let share = v["min_licensed_share"]
-            .as_f64()
+        let share = v
+            .min_licensed_share
             .map_or("—".to_owned(), |s| format!("{:.1} %", s * 100.0));
         let _ = writeln!(
             h,
             "<td>{}</td><td>{}</td><td>{}</td><td>{share}</td></tr>",
-            when(model, &v["first_licensed_s"]),
-            when(model, &v["all_licensed_s"]),
-            number(&v["notification_machine_days"]),
+            when(model, v.first_licensed_s),
+            when(model, v.all_licensed_s),
+            float(v.notification_machine_days),
         );
     }
     let _ = writeln!(h, "</table>");
 }
 
-fn hosts(h: &mut String, model: &Model, summary: &Value) {
-    if model.hosts.is_empty() {
+fn hosts(h: &mut String, model: &Model, summary: &Summary) {
+    if summary.hosts.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -364,45 +339,40 @@ fn hosts(h: &mut String, model: &Model, summary: &Value) {
          <th>peak requests per hour</th><th>max count Windows</th><th>threshold reached (Windows)</th>\
          <th>max count Office</th><th>threshold reached (Office)</th></tr>"
     );
-    for host in &model.hosts {
-        let v = &summary["hosts"][&host.name];
+    for (name, v) in &summary.hosts {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&host.name),
-            number(&v["requests"]),
-            number(&v["failures"]),
-            number(&v["peak_requests_per_hour"]),
-            number(&v["max_count"]["windows"]),
-            when(model, &v["threshold_reached_s"]["windows"]),
-            number(&v["max_count"]["office"]),
-            when(model, &v["threshold_reached_s"]["office"]),
+            esc(name),
+            v.requests,
+            v.failures,
+            v.peak_requests_per_hour,
+            v.max_count(Pool::Windows),
+            when(model, v.threshold_reached(Pool::Windows)),
+            v.max_count(Pool::Office),
+            when(model, v.threshold_reached(Pool::Office)),
         );
     }
     let _ = writeln!(h, "</table>");
-    if let Some(dns) = summary["dns"].as_object() {
-        let stale: Vec<_> = dns
-            .iter()
-            .filter(|(_, v)| v["stale_record_failures"].as_u64().unwrap_or(0) > 0)
-            .collect();
-        for (domain, v) in stale {
+    for (domain, v) in &summary.dns {
+        if v.stale_record_failures > 0 {
             let _ = writeln!(
                 h,
                 "<p>DNS domain <code>{}</code>: {} connections to SRV records of hosts that no longer exist (stale records).</p>",
                 esc(domain),
-                number(&v["stale_record_failures"])
+                v.stale_record_failures
             );
         }
     }
 }
 
-fn outcomes(h: &mut String, summary: &Value) {
+fn outcomes(h: &mut String, summary: &Summary) {
     let _ = writeln!(
         h,
         "<h2 id=\"outcomes\">Attempt outcomes</h2>\n<table>\n<tr><th>code</th><th>attempts</th><th class=\"text\">what it means</th></tr>"
     );
     for c in Code::ALL {
-        let n = summary["outcomes"][c.as_str()].as_u64().unwrap_or(0);
+        let n = summary.outcomes.get(c.as_str()).copied().unwrap_or(0);
         if n > 0 {
             let _ = writeln!(
                 h,
@@ -415,11 +385,8 @@ fn outcomes(h: &mut String, summary: &Value) {
     let _ = writeln!(h, "</table>");
 }
 
-fn expectations(h: &mut String, summary: &Value) {
-    let list = summary["expectations"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+fn expectations(h: &mut String, summary: &Summary) {
+    let list = &summary.expectations;
     if list.is_empty() {
         return;
     }
@@ -428,14 +395,14 @@ fn expectations(h: &mut String, summary: &Value) {
         "<h2 id=\"expectations\">Expectations</h2>\n<table>\n<tr><th>result</th><th class=\"text\">expectation</th><th class=\"text\">detail</th></tr>"
     );
     for e in list {
-        let held = e["held"] == Value::Bool(true);
+        let held = e.held;
         let _ = writeln!(
             h,
             "<tr><td class=\"{}\">{}</td><td class=\"text\"><code>{}</code></td><td class=\"text\">{}</td></tr>",
             if held { "held" } else { "failed" },
             if held { "✓ held" } else { "✗ failed" },
-            esc(e["expect"].as_str().unwrap_or_default()),
-            esc(e["detail"].as_str().unwrap_or_default())
+            esc(&e.expect),
+            esc(&e.detail)
         );
     }
     let _ = writeln!(h, "</table>");

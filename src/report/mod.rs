@@ -12,13 +12,13 @@ pub mod words;
 
 pub use files::write_atomically;
 pub use series::{attempts_csv, hosts_csv, timeseries_csv};
-pub use summary::summary;
+pub use summary::{Summary, summary};
 pub use text::text;
 
 use crate::engine::SimTime;
 use crate::error::Error;
+use crate::model::Model;
 use crate::observe::Outcome;
-use crate::scenario::Model;
 use std::path::Path;
 use tables::RunTables;
 
@@ -30,13 +30,11 @@ pub const SCENARIO_COPY: &str = "scenario.ron";
 pub fn write_run(
     dir: &Path,
     model: &Model,
-    summary: &serde_json::Value,
+    summary: &Summary,
     outcome: &Outcome,
 ) -> Result<(), Error> {
-    let mut json = serde_json::to_vec_pretty(summary).expect("a JSON value always serialises");
-    json.push(b'\n');
     let data = [
-        ("summary.json", json),
+        ("summary.json", summary.to_json()),
         ("timeseries.csv", timeseries_csv(model, outcome)),
         ("hosts.csv", hosts_csv(model, outcome)),
         ("attempts.csv", attempts_csv(outcome)),
@@ -51,7 +49,7 @@ pub fn write_run(
 /// files, byte-identical to what the run wrote.
 pub fn rerender(dir: &Path) -> Result<(), Error> {
     let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| Error::io(dir.join(name), e));
-    let model = crate::scenario::parse(
+    let model = crate::parse(
         &dir.join(SCENARIO_COPY).display().to_string(),
         &read(SCENARIO_COPY)?,
     )?;
@@ -90,7 +88,7 @@ fn render(
         path: dir.to_owned(),
         message,
     })?;
-    let summary: serde_json::Value =
+    let summary: Summary =
         serde_json::from_slice(file("summary.json")).map_err(|e| Error::Data {
             path: dir.join("summary.json"),
             message: e.to_string(),

@@ -2,10 +2,8 @@
 
 use super::day;
 use crate::code::Code;
-use crate::kms::host::POOLS;
-use crate::observe::{FLEET_COLUMNS, Outcome};
-use crate::scenario::Model;
-use crate::scenario::model::Pool;
+use crate::model::{Model, Pool};
+use crate::observe::{Outcome, Population};
 
 fn writer() -> csv::Writer<Vec<u8>> {
     csv::Writer::from_writer(Vec::new())
@@ -15,22 +13,36 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// One row per grid sample per fleet: `time_s,day,fleet,grace,licensed,oot_grace,notification,offline`.
+/// One row per grid sample per fleet counted in Windows licence states:
+/// `time_s,day,fleet,grace,licensed,oot_grace,notification,offline`.
 pub fn timeseries_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    let set = crate::model::StateSet::Windows;
     let mut w = writer();
     let mut header = vec!["time_s", "day", "fleet"];
-    header.extend(FLEET_COLUMNS);
+    header.extend(set.columns());
     w.write_record(&header).expect("in memory");
     let series = &outcome.series;
-    let n = model.fleets.len();
+    let populations: Vec<Population> = outcome.populations.iter().map(|p| p.population).collect();
+    let n = populations.len();
     for (i, &t) in series.times.iter().enumerate() {
         if !series.on_grid[i] {
             continue;
         }
-        for (f, fleet) in model.fleets.iter().enumerate() {
-            let (row, _) = series.fleets[i * n + f];
-            let mut record = vec![t.to_string(), day(t), fleet.name.clone()];
-            record.extend(row.iter().map(u64::to_string));
+        for (p, population) in populations.iter().enumerate() {
+            if population.set != set {
+                continue;
+            }
+            let row = series.rows[i * n + p];
+            let mut record = vec![
+                t.to_string(),
+                day(t),
+                model.fleets[population.fleet].name.clone(),
+            ];
+            record.extend(
+                row.columns[..=population.offline()]
+                    .iter()
+                    .map(u64::to_string),
+            );
             w.write_record(&record).expect("in memory");
         }
     }
@@ -46,13 +58,10 @@ pub fn hosts_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
     .expect("in memory");
     let mut rows = outcome.series.hosts.iter();
     for t in outcome.series.grid_times() {
-        for host in &model.hosts {
-            for pool in POOLS {
+        for host in &model.kms.hosts {
+            for pool in Pool::ALL {
                 let Some(s) = rows.next() else { break };
-                let pool = match pool {
-                    Pool::Windows => "windows",
-                    Pool::Office => "office",
-                };
+                let pool = pool.as_str();
                 w.write_record([
                     t.to_string(),
                     day(t),

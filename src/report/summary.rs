@@ -1,18 +1,66 @@
-//! `summary.json` (outputs.md): every field listed there, in a fixed order, with no
-//! wall-clock value, so it is byte-identical for the same scenario, seed and version.
+//! `summary.json`: a typed `Summary` with every field the outputs reference lists, in a fixed
+//! order, with no wall-clock value, so it is byte-identical for the same scenario, seed and
+//! version. Reports read this struct (parsed back from the file by `actsim chart`), never
+//! string paths into JSON.
 
 use crate::code::Code;
-use crate::engine::SimTime;
-use crate::kms::host::{POOLS, pool_index};
-use crate::observe::{FLEET_COLUMNS, Outcome};
-use crate::scenario::Model;
-use crate::scenario::model::Pool;
-use serde_json::{Map, Value, json};
+use crate::methods::kms::summary::{self as kms, DnsSummary, HostSummary};
+use crate::model::Model;
+use crate::observe::{Outcome, PopulationResult};
+use crate::time::SimTime;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
-fn pool_name(pool: Pool) -> &'static str {
-    match pool {
-        Pool::Windows => "windows",
-        Pool::Office => "office",
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub question: Option<String>,
+    pub seed: u64,
+    pub start: Option<String>,
+    pub duration_s: SimTime,
+    pub sample_every_s: SimTime,
+    pub events: u64,
+    pub fleets: IndexMap<String, FleetSummary>,
+    pub hosts: IndexMap<String, HostSummary>,
+    pub dns: IndexMap<String, DnsSummary>,
+    pub mak_keys: IndexMap<String, serde_json::Value>,
+    /// Attempts by outcome code, every code listed.
+    pub outcomes: IndexMap<String, u64>,
+    pub expectations: Vec<ExpectSummary>,
+}
+
+/// `fleets.NAME` of the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FleetSummary {
+    /// Machines arrived and not retired at the end.
+    pub machines: u64,
+    /// Machines per state at the end, then `offline`.
+    #[serde(rename = "final")]
+    pub final_counts: IndexMap<String, u64>,
+    pub first_licensed_s: Option<SimTime>,
+    pub all_licensed_s: Option<SimTime>,
+    pub notification_machine_days: f64,
+    pub min_licensed_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectSummary {
+    pub expect: String,
+    pub held: bool,
+    pub detail: String,
+}
+
+impl Summary {
+    /// How many expectations failed.
+    pub fn failed(&self) -> usize {
+        self.expectations.iter().filter(|e| !e.held).count()
+    }
+
+    /// The summary as written to `summary.json`.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(self).expect("a summary always serialises");
+        json.push(b'\n');
+        json
     }
 }
 
@@ -22,86 +70,52 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * scale).round() / scale
 }
 
-fn time(t: Option<SimTime>) -> Value {
-    t.map_or(Value::Null, Value::from)
+fn fleet(r: &PopulationResult) -> FleetSummary {
+    FleetSummary {
+        machines: r.machines,
+        final_counts: r
+            .population
+            .set
+            .columns()
+            .zip(r.final_counts)
+            .map(|(name, n)| (name.to_owned(), n))
+            .collect(),
+        first_licensed_s: r.first_licensed,
+        all_licensed_s: r.all_licensed,
+        notification_machine_days: round(r.worst_machine_days, 3),
+        min_licensed_share: r.min_licensed_share.map(|s| round(s, 6)),
+    }
 }
 
-pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Value {
-    let fleets: Map<String, Value> = model
-        .fleets
-        .iter()
-        .zip(&outcome.fleets)
-        .map(|(f, r)| {
-            let states: Map<String, Value> = FLEET_COLUMNS
-                .iter()
-                .zip(r.final_counts)
-                .map(|(name, n)| ((*name).to_owned(), Value::from(n)))
-                .collect();
-            let value = json!({
-                "machines": r.machines,
-                "final": states,
-                "first_licensed_s": time(r.first_licensed),
-                "all_licensed_s": time(r.all_licensed),
-                "notification_machine_days": round(r.notification_machine_days, 3),
-                "min_licensed_share": r.min_licensed_share.map(|s| round(s, 6)),
-            });
-            (f.name.clone(), value)
-        })
-        .collect();
-    let hosts: Map<String, Value> = model
-        .hosts
-        .iter()
-        .zip(&outcome.hosts)
-        .map(|(h, s)| {
-            let per_pool = |f: &dyn Fn(usize) -> Value| -> Map<String, Value> {
-                POOLS
-                    .iter()
-                    .map(|&p| (pool_name(p).to_owned(), f(pool_index(p))))
-                    .collect()
-            };
-            let value = json!({
-                "requests": s.requests,
-                "failures": s.failures,
-                "max_count": per_pool(&|p| Value::from(s.max_count[p])),
-                "threshold_reached_s": per_pool(&|p| time(s.threshold_reached[p])),
-                "peak_requests_per_hour": s.peak_requests_per_hour,
-            });
-            (h.name.clone(), value)
-        })
-        .collect();
-    let outcomes: Map<String, Value> = Code::ALL
-        .iter()
-        .map(|&c| {
-            (
-                c.as_str().to_owned(),
-                Value::from(outcome.outcomes[c as usize]),
-            )
-        })
-        .collect();
-    let dns: Map<String, Value> = model
-        .domains
-        .iter()
-        .zip(&outcome.stale_record_failures)
-        .map(|(d, &n)| (d.name.clone(), json!({ "stale_record_failures": n })))
-        .collect();
-    let expectations: Vec<Value> = outcome
-        .expectations
-        .iter()
-        .map(|e| json!({ "expect": e.expect, "held": e.held, "detail": e.detail }))
-        .collect();
-    json!({
-        "scenario": model.name,
-        "question": model.question,
-        "seed": seed,
-        "start": model.start.map(|d| d.format("%Y-%m-%d").to_string()),
-        "duration_s": model.duration,
-        "sample_every_s": model.sample_every,
-        "events": outcome.events,
-        "fleets": fleets,
-        "hosts": hosts,
-        "dns": dns,
-        "mak_keys": Map::new(),
-        "outcomes": outcomes,
-        "expectations": expectations,
-    })
+pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
+    Summary {
+        scenario: model.name.clone(),
+        question: model.question.clone(),
+        seed,
+        start: model.start.map(|d| d.format("%Y-%m-%d").to_string()),
+        duration_s: model.duration,
+        sample_every_s: model.sample_every,
+        events: outcome.events,
+        fleets: outcome
+            .populations
+            .iter()
+            .map(|r| (model.fleets[r.population.fleet].name.clone(), fleet(r)))
+            .collect(),
+        hosts: kms::hosts(model, &outcome.kms),
+        dns: kms::dns(model, &outcome.kms),
+        mak_keys: IndexMap::new(),
+        outcomes: Code::ALL
+            .iter()
+            .map(|&c| (c.as_str().to_owned(), outcome.outcomes[c as usize]))
+            .collect(),
+        expectations: outcome
+            .expectations
+            .iter()
+            .map(|e| ExpectSummary {
+                expect: e.expect.clone(),
+                held: e.held,
+                detail: e.detail.clone(),
+            })
+            .collect(),
+    }
 }

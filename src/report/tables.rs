@@ -4,8 +4,8 @@
 
 use crate::code::Code;
 use crate::engine::SimTime;
-use crate::observe::FLEET_COLUMNS;
-use crate::scenario::Model;
+use crate::model::{Model, StateSet};
+use crate::observe::MAX_COLUMNS;
 
 /// One host and pool at one sample (a row of `hosts.csv`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,9 +19,9 @@ pub struct PoolSample {
 pub struct RunTables {
     /// Grid sample instants.
     pub times: Vec<SimTime>,
-    /// `[fleet][sample]`: counts in `FLEET_COLUMNS` order.
-    pub fleets: Vec<Vec<[u64; 5]>>,
-    /// `[host][pool][sample]`, pools in `POOLS` order.
+    /// `[fleet][sample]`: counts in the fleet's column order (states, then offline).
+    pub fleets: Vec<Vec<[u64; MAX_COLUMNS]>>,
+    /// `[host][pool][sample]`, pools in `Pool::ALL` order.
     pub hosts: Vec<[Vec<PoolSample>; 2]>,
     /// `[sample]`: outcomes by code since the previous sample, in `Code::ALL` order.
     pub attempts: Vec<[u64; Code::COUNT]>,
@@ -59,7 +59,7 @@ impl RunTables {
     ) -> Result<Self, TableError> {
         let mut t = RunTables {
             fleets: vec![Vec::new(); model.fleets.len()],
-            hosts: vec![[Vec::new(), Vec::new()]; model.hosts.len()],
+            hosts: vec![[Vec::new(), Vec::new()]; model.kms.hosts.len()],
             ..RunTables::default()
         };
 
@@ -67,7 +67,7 @@ impl RunTables {
         let rows = records(name, timeseries)?;
         let expected: Vec<&str> = ["time_s", "day", "fleet"]
             .into_iter()
-            .chain(FLEET_COLUMNS)
+            .chain(StateSet::Windows.columns())
             .collect();
         if rows[0].iter().collect::<Vec<_>>() != expected {
             return Err(format!("{name}: the header is not {}", expected.join(",")));
@@ -82,7 +82,7 @@ impl RunTables {
             if fleet == 0 {
                 t.times.push(time);
             }
-            let mut counts = [0; 5];
+            let mut counts = [0; MAX_COLUMNS];
             for (c, count) in counts.iter_mut().enumerate() {
                 *count = number(name, i, r.get(3 + c))?;
             }
@@ -92,6 +92,7 @@ impl RunTables {
         let name = "hosts.csv";
         for (i, r) in records(name, hosts)?.iter().enumerate().skip(1) {
             let host = model
+                .kms
                 .hosts
                 .iter()
                 .position(|h| Some(h.name.as_str()) == r.get(2))

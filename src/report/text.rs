@@ -2,12 +2,11 @@
 //! outcomes by code, expectations with ✓/✗. Colour only when asked for (a terminal, and
 //! `NO_COLOR` unset — decided by the caller).
 
+use super::summary::Summary;
 use super::words::short_time as short;
 use crate::code::Code;
-use crate::kms::host::{POOLS, pool_index};
-use crate::observe::Outcome;
-use crate::observe::expect::time;
-use crate::scenario::Model;
+use crate::model::{Model, Pool};
+use crate::time::human as time;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -72,7 +71,7 @@ fn table(
     }
 }
 
-pub fn text(model: &Model, seed: u64, outcome: &Outcome, colour: bool) -> String {
+pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
     let p = Paint { on: colour };
     let mut s = String::new();
     let _ = writeln!(s, "{}", p.bold(&model.name));
@@ -81,21 +80,21 @@ pub fn text(model: &Model, seed: u64, outcome: &Outcome, colour: bool) -> String
     }
     let _ = writeln!(
         s,
-        "  seed {seed} · {} simulated · {} events",
+        "  seed {} · {} simulated · {} events",
+        summary.seed,
         time(model.duration),
-        outcome.events
+        summary.events
     );
 
     let _ = writeln!(s, "\n{}", p.bold("Fleets at the end"));
-    let rows: Vec<Vec<String>> = model
+    let rows: Vec<Vec<String>> = summary
         .fleets
         .iter()
-        .zip(&outcome.fleets)
-        .map(|(f, r)| {
-            let mut row = vec![f.name.clone(), r.machines.to_string()];
-            row.extend(r.final_counts.iter().map(u64::to_string));
-            row.push(short(r.first_licensed));
-            row.push(short(r.all_licensed));
+        .map(|(name, r)| {
+            let mut row = vec![name.clone(), r.machines.to_string()];
+            row.extend(r.final_counts.values().map(u64::to_string));
+            row.push(short(r.first_licensed_s));
+            row.push(short(r.all_licensed_s));
             row.push(
                 r.min_licensed_share
                     .map_or("—".to_owned(), |v| format!("{:.1}%", v * 100.0)),
@@ -127,23 +126,21 @@ pub fn text(model: &Model, seed: u64, outcome: &Outcome, colour: bool) -> String
         },
     );
 
-    if !model.hosts.is_empty() {
+    if !summary.hosts.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("KMS hosts"));
-        let rows: Vec<Vec<String>> = model
+        let rows: Vec<Vec<String>> = summary
             .hosts
             .iter()
-            .zip(&outcome.hosts)
-            .map(|(h, st)| {
+            .map(|(name, st)| {
                 let mut row = vec![
-                    h.name.clone(),
+                    name.clone(),
                     st.requests.to_string(),
                     st.failures.to_string(),
                     st.peak_requests_per_hour.to_string(),
                 ];
-                for pool in POOLS {
-                    let i = pool_index(pool);
-                    row.push(st.max_count[i].to_string());
-                    row.push(short(st.threshold_reached[i]));
+                for pool in Pool::ALL {
+                    row.push(st.max_count(pool).to_string());
+                    row.push(short(st.threshold_reached(pool)));
                 }
                 row
             })
@@ -168,24 +165,25 @@ pub fn text(model: &Model, seed: u64, outcome: &Outcome, colour: bool) -> String
         );
     }
 
-    for (d, &n) in model.domains.iter().zip(&outcome.stale_record_failures) {
-        if n > 0 {
+    for (domain, d) in &summary.dns {
+        if d.stale_record_failures > 0 {
             let _ = writeln!(
                 s,
-                "\n  DNS {}: {n} failed connections to stale SRV records",
-                d.name
+                "\n  DNS {domain}: {} failed connections to stale SRV records",
+                d.stale_record_failures
             );
         }
     }
 
     let _ = writeln!(s, "\n{}", p.bold("Attempt outcomes"));
+    let count = |c: Code| summary.outcomes.get(c.as_str()).copied().unwrap_or(0);
     let rows: Vec<Vec<String>> = Code::ALL
         .iter()
-        .filter(|&&c| outcome.outcomes[c as usize] > 0)
+        .filter(|&&c| count(c) > 0)
         .map(|&c| {
             vec![
                 c.as_str().to_owned(),
-                outcome.outcomes[c as usize].to_string(),
+                count(c).to_string(),
                 c.meaning().to_owned(),
             ]
         })
@@ -194,9 +192,9 @@ pub fn text(model: &Model, seed: u64, outcome: &Outcome, colour: bool) -> String
         let _ = writeln!(s, "  {:<11} {:>12}  {}", row[0], row[1], row[2]);
     }
 
-    if !outcome.expectations.is_empty() {
+    if !summary.expectations.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("Expectations"));
-        for e in &outcome.expectations {
+        for e in &summary.expectations {
             let mark = if e.held {
                 p.colour(AnsiColor::Green, "✓")
             } else {

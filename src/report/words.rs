@@ -1,8 +1,8 @@
 //! The scenario in plain words, for chart markers and the HTML report.
 
-use crate::scenario::Model;
-use crate::scenario::model::{
-    ActionModel, DiscoveryModel, LinkModel, OnlineModel, PortModel, SrvTarget,
+use crate::model::{
+    ActionModel, Discovery, FleetAction, KmsAction, LinkId, LinkModel, Method, Model, NetAction,
+    OnlineModel, PortModel, SrvTarget,
 };
 
 /// A time with at most its two largest units ("20d 22h", "2h 4m", "0s", "never"): tables
@@ -11,7 +11,7 @@ pub fn short_time(t: Option<crate::engine::SimTime>) -> String {
     t.map_or_else(
         || "never".to_owned(),
         |t| {
-            crate::observe::expect::time(t)
+            crate::time::human(t)
                 .split(' ')
                 .take(2)
                 .collect::<Vec<_>>()
@@ -28,39 +28,41 @@ pub fn port(p: PortModel) -> String {
 }
 
 fn link(model: &Model, l: &LinkModel) -> String {
-    format!(
-        "{}–{}",
-        model.sites[usize::from(l.a)],
-        model.sites[usize::from(l.b)]
-    )
+    format!("{}–{}", model.sites[l.a], model.sites[l.b])
 }
 
 /// A short label for a timeline event, as drawn on the charts ("kms1 down").
 pub fn action(model: &Model, a: &ActionModel) -> String {
-    let host = |h: &u16| model.hosts[usize::from(*h)].name.as_str();
-    let fleet = |f: &u16| model.fleets[usize::from(*f)].name.as_str();
-    let link = |l: &u16| link(model, &model.links[usize::from(*l)]);
+    let host = |h| model.kms.hosts[h].name.as_str();
+    let link = |l: LinkId| link(model, &model.links[l]);
     match a {
-        ActionModel::HostDown(h) => format!("{} down", host(h)),
-        ActionModel::HostUp(h) => format!("{} up", host(h)),
-        ActionModel::HostRestart(h) => format!("{} restarted", host(h)),
-        ActionModel::HostReinstall(h) => format!("{} reinstalled", host(h)),
-        ActionModel::Rearm { fleet: f } => format!("{} rearmed", fleet(f)),
-        ActionModel::Reimage { fleet: f, count } => format!("{count} {} reimaged", fleet(f)),
-        ActionModel::HardwareChange { fleet: f, count } => {
-            format!("{count} {} hardware changed", fleet(f))
+        ActionModel::Fleet { fleet, action } => {
+            let f = model.fleets[*fleet].name.as_str();
+            match *action {
+                FleetAction::Rearm => format!("{f} rearmed"),
+                FleetAction::Reimage { count } => format!("{count} {f} reimaged"),
+                FleetAction::HardwareChange { count } => format!("{count} {f} hardware changed"),
+                FleetAction::AddMachines { count } => format!("+{count} {f}"),
+                FleetAction::RetireMachines { count } => format!("−{count} {f}"),
+            }
         }
         ActionModel::SetPolicy(_) => "policy changed".to_owned(),
-        ActionModel::AddMachines { fleet: f, count } => format!("+{count} {}", fleet(f)),
-        ActionModel::RetireMachines { fleet: f, count } => format!("−{count} {}", fleet(f)),
-        ActionModel::Block { link: l, port: p } => format!("{} blocks {}", link(l), port(*p)),
-        ActionModel::Allow { link: l, port: p } => format!("{} opens {}", link(l), port(*p)),
-        ActionModel::LinkDown(l) => format!("link {} down", link(l)),
-        ActionModel::LinkUp(l) => format!("link {} up", link(l)),
-        ActionModel::PublishOff(h) => format!("{} stops publishing", host(h)),
-        ActionModel::RemoveSrv { target, .. } => match target {
-            SrvTarget::Host(h) => format!("SRV {} removed", host(h)),
-            SrvTarget::Unknown(name) => format!("SRV {name} removed"),
+        ActionModel::Network(n) => match *n {
+            NetAction::Block { link: l, port: p } => format!("{} blocks {}", link(l), port(p)),
+            NetAction::Allow { link: l, port: p } => format!("{} opens {}", link(l), port(p)),
+            NetAction::LinkDown(l) => format!("link {} down", link(l)),
+            NetAction::LinkUp(l) => format!("link {} up", link(l)),
+        },
+        ActionModel::Kms(k) => match k {
+            KmsAction::HostDown(h) => format!("{} down", host(*h)),
+            KmsAction::HostUp(h) => format!("{} up", host(*h)),
+            KmsAction::HostRestart(h) => format!("{} restarted", host(*h)),
+            KmsAction::HostReinstall(h) => format!("{} reinstalled", host(*h)),
+            KmsAction::PublishOff(h) => format!("{} stops publishing", host(*h)),
+            KmsAction::RemoveSrv { target, .. } => match target {
+                SrvTarget::Host(h) => format!("SRV {} removed", host(*h)),
+                SrvTarget::Unknown(name) => format!("SRV {name} removed"),
+            },
         },
     }
 }
@@ -91,18 +93,17 @@ pub fn network(model: &Model) -> Vec<String> {
         out.push(format!(
             "Domain {}: DNS server at {}, replication delay {}, SRV updates {:?}.",
             d.name,
-            model.sites[usize::from(d.dns_site)],
-            crate::observe::expect::time(d.replication_delay),
+            model.sites[d.dns_site],
+            crate::time::human(d.replication_delay),
             d.srv_update
         ));
     }
-    for h in &model.hosts {
+    for h in &model.kms.hosts {
         out.push(format!(
             "KMS host {} at {} (domain {}), TCP {}, keys {:?}{}.",
             h.name,
-            model.sites[usize::from(h.site)],
-            h.domain
-                .map_or("none", |d| model.domains[usize::from(d)].name.as_str()),
+            model.sites[h.site],
+            h.domain.map_or("none", |d| model.domains[d].name.as_str()),
             h.port,
             h.keys,
             if h.publish {
@@ -113,11 +114,11 @@ pub fn network(model: &Model) -> Vec<String> {
         ));
     }
     for f in &model.fleets {
-        let how = match &f.discovery {
-            DiscoveryModel::Dns => "finds its KMS host through DNS".to_owned(),
-            DiscoveryModel::Static(h) => {
-                format!("uses {} set by hand", model.hosts[usize::from(*h)].name)
-            }
+        let how = match f.method {
+            Method::Kms(k) => match k.discovery {
+                Discovery::Dns => "finds its KMS host through DNS".to_owned(),
+                Discovery::Static(h) => format!("uses {} set by hand", model.kms.hosts[h].name),
+            },
         };
         let online = match &f.online {
             OnlineModel::Always => "always online".to_owned(),
@@ -127,10 +128,7 @@ pub fn network(model: &Model) -> Vec<String> {
         };
         out.push(format!(
             "Fleet {}: {} × {} at {}, {how}, {online}.",
-            f.name,
-            f.count,
-            model.products[usize::from(f.product)].name,
-            model.sites[usize::from(f.site)],
+            f.name, f.count, model.products[f.product].name, model.sites[f.site],
         ));
     }
     out

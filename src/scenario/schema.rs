@@ -4,6 +4,7 @@
 //! Every struct denies unknown fields, so a typo is an error and never silently ignored.
 
 use super::duration::Duration;
+pub use crate::model::{HostOs, Image, KeyGroup, Pool, SrvUpdate};
 use serde::{Deserialize, Serialize};
 
 fn yes() -> bool {
@@ -95,13 +96,6 @@ pub struct Link {
     pub allow: Vec<Port>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-pub enum SrvUpdate {
-    #[default]
-    CreatorOnly,
-    AnyHost,
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
@@ -115,23 +109,6 @@ pub struct Domain {
     pub replication_delay: Duration,
     #[serde(default)]
     pub srv_update: SrvUpdate,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-pub enum HostOs {
-    #[default]
-    Server,
-    Client,
-}
-
-/// KMS host key groups, lowest first (KMS-HOST-2), plus the separate Office key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-pub enum KeyGroup {
-    ClientVl,
-    ServerA,
-    ServerB,
-    ServerC,
-    Office,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -191,12 +168,6 @@ pub struct Srv {
 pub struct MakKey {
     pub name: String,
     pub activations: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum Pool {
-    Windows,
-    Office,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -275,13 +246,6 @@ pub enum Online {
         mean_on: Duration,
         mean_off: Duration,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-pub enum Image {
-    #[default]
-    Generalized,
-    Cloned,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]

@@ -3,8 +3,7 @@
 
 use crate::Outcome;
 use crate::code::Code;
-use crate::kms::client::LicenceState;
-use crate::scenario::Model;
+use crate::model::Model;
 
 /// Metric names and values of one run, in a fixed order for a given scenario.
 pub type Metrics = Vec<(String, Option<f64>)>;
@@ -23,7 +22,7 @@ fn days(t: Option<u64>) -> Option<f64> {
 
 pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
     let mut m: Metrics = Vec::new();
-    let fleets = &outcome.fleets;
+    let fleets = &outcome.populations;
     let min_share = fleets
         .iter()
         .filter_map(|f| f.min_licensed_share)
@@ -31,15 +30,16 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
     m.push(("min_licensed_share".into(), min_share));
     m.push((
         "notification_machine_days".into(),
-        Some(fleets.iter().map(|f| f.notification_machine_days).sum()),
+        Some(fleets.iter().map(|f| f.worst_machine_days).sum()),
     ));
     m.push((
         "requests".into(),
-        Some(outcome.hosts.iter().map(|h| h.requests as f64).sum()),
+        Some(outcome.kms.hosts.iter().map(|h| h.requests as f64).sum()),
     ));
     m.push((
         "peak_requests_per_hour".into(),
         outcome
+            .kms
             .hosts
             .iter()
             .map(|h| h.peak_requests_per_hour as f64)
@@ -47,15 +47,16 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
     ));
     m.push((
         "failures".into(),
-        Some(outcome.hosts.iter().map(|h| h.failures as f64).sum()),
+        Some(outcome.kms.hosts.iter().map(|h| h.failures as f64).sum()),
     ));
     m.push((
         "expectations_failed".into(),
         Some(outcome.expectations.iter().filter(|e| !e.held).count() as f64),
     ));
     m.push(("events".into(), Some(outcome.events as f64)));
-    for (f, r) in model.fleets.iter().zip(fleets) {
-        let licensed = r.final_counts[LicenceState::Licensed as usize] as f64;
+    for r in fleets {
+        let f = &model.fleets[r.population.fleet];
+        let licensed = r.final_counts[usize::from(r.population.set.licensed())] as f64;
         let share = (r.machines > 0).then(|| licensed / r.machines as f64);
         let name = &f.name;
         m.push((format!("fleet.{name}.final_licensed_share"), share));
@@ -65,7 +66,7 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
         ));
         m.push((
             format!("fleet.{name}.notification_machine_days"),
-            Some(r.notification_machine_days),
+            Some(r.worst_machine_days),
         ));
         m.push((
             format!("fleet.{name}.first_licensed_d"),
@@ -73,7 +74,7 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
         ));
         m.push((format!("fleet.{name}.all_licensed_d"), days(r.all_licensed)));
     }
-    for (h, s) in model.hosts.iter().zip(&outcome.hosts) {
+    for (h, s) in model.kms.hosts.iter().zip(&outcome.kms.hosts) {
         let name = &h.name;
         m.push((format!("host.{name}.requests"), Some(s.requests as f64)));
         m.push((format!("host.{name}.failures"), Some(s.failures as f64)));

@@ -17,8 +17,9 @@ mod unit;
 
 pub use unit::UnitResult;
 
+use crate::Model;
 use crate::error::Error;
-use crate::scenario::{self, Model};
+use crate::resolve;
 use metrics::Metrics;
 use sha2::{Digest, Sha256};
 use stats::Welford;
@@ -124,7 +125,7 @@ impl Sweep {
     pub fn new(file: &Path, sets: Vec<Set>, replications: u64) -> Result<Sweep, Error> {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
         let name = file.display().to_string();
-        let (source, base) = scenario::parse_schema(&name, &bytes)?;
+        let (source, base) = resolve::parse_schema(&name, &bytes)?;
         let shape = Shape {
             scenario_sha256: hex(&Sha256::digest(&bytes)),
             sets,
@@ -143,7 +144,7 @@ impl Sweep {
                 edited = path::apply(&edited, &set.path, value).map_err(Error::Usage)?;
             }
             models.push(
-                scenario::validate(&name, source, edited).map_err(|e| match e {
+                resolve::validate(&name, source, edited).map_err(|e| match e {
                     Error::Scenario {
                         file,
                         line,

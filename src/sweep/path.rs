@@ -89,7 +89,7 @@ mod tests {
             kms_hosts: [KmsHost(name: "kms1", site: "hq")],
             fleets: [Fleet(name: "pcs", site: "hq", count: 30, activation: Kms())],
             timeline: [Event(at: "10d", do: HostDown("kms1"))])"#;
-        crate::scenario::parse_schema("t.ron", text.as_bytes())
+        crate::resolve::parse_schema("t.ron", text.as_bytes())
             .unwrap()
             .1
     }

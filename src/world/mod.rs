@@ -1,39 +1,36 @@
-//! The simulation state and event dispatch: the one place that knows every part.
+//! The simulation state and the event loop: the one place that knows every part.
 //!
-//! Ordering semantics (scenario-format.md, "Time"): events run in (time, scheduling order).
-//! Timeline events are scheduled first, so at equal times they run in file order before any
-//! machine activity. Machines present at the start are scheduled fleet by fleet in index
-//! order, so at t = 0 they ask in that order (worked example 1).
+//! Ordering semantics ("Time" in the format reference): events run in (time, scheduling
+//! order). Timeline events are scheduled first, so at equal times they run in file order
+//! before any machine activity. Machines present at the start are scheduled fleet by fleet in
+//! index order, so at t = 0 they ask in that order (worked example 1).
 //!
 //! A machine has at most one live attempt and one live deadline: the event's time must equal
 //! the machine's stored `next_attempt` / `deadline_event`, otherwise it is stale and dropped.
 //! Processing always moves those times forward, so a stale duplicate can never run twice.
+//!
+//! Whatever depends on how a machine activates is asked of `methods`; whatever is observed
+//! goes to the probe, which can read but never change the run.
 
-mod attempt;
-mod machines;
+mod licence;
 mod online;
+mod status;
 mod timeline;
-pub mod trace;
 
-pub use machines::{MachineId, NO_HOST};
+pub use status::Status;
 
-use crate::code::Code;
-use crate::engine::random::{name_hash, stream_of};
-use crate::engine::{EventQueue, NEVER, Scheduler, SimTime, Streams};
-use crate::kms::client::{Licence, Timers};
-use crate::kms::host::KmsHost;
-use crate::net::dns::Zones;
-use crate::net::schedule::DAILY_JITTER;
-use crate::net::topology::{PortId, Topology};
-use crate::observe::{Observer, Outcome, expect};
-use crate::scenario::model::{
-    ArrivalModel, DNS_PORT, FleetId, HostId, InitialModel, Model, OnlineModel, PolicyModel,
-    PortModel, When,
+use crate::engine::{EventQueue, Scheduler, Streams};
+use crate::methods::kms::{Kms, REGISTRATION_INTERVAL};
+use crate::methods::machines::Machines;
+use crate::methods::{Env, Methods};
+use crate::model::{
+    ArrivalModel, ExpectKind, FleetId, HostId, MachineId, Model, OnlineModel, PolicyModel, Table,
+    When,
 };
-use machines::{Machines, Presence};
-
-/// Re-activations a host's own key allows (KMS-HOST-4).
-const OWN_KEY_REACTIVATIONS: u32 = 9;
+use crate::net::schedule::DAILY_JITTER;
+use crate::net::topology::Topology;
+use crate::probe::{Probe, Sample};
+use crate::time::SimTime;
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -47,69 +44,44 @@ enum Event {
     Register(HostId),
 }
 
-/// Seconds between a publishing host's SRV registrations (KMS-HOST-8).
-const REGISTRATION_INTERVAL: SimTime = 86_400;
-/// Stream kind of a host's draws.
-const HOST_STREAM: u64 = 0x4057;
-
-pub struct World<'m> {
+pub struct World<'m, P> {
     model: &'m Model,
     /// The policy now in force (SetPolicy changes it).
     policy: PolicyModel,
-    hosts: Vec<KmsHost>,
-    /// Whether each host still publishes itself in DNS (PublishOff stops it).
-    publishing: Vec<bool>,
-    zones: Zones,
     topology: Topology,
-    /// Each host's TCP port among the topology's ports of interest.
-    host_port: Vec<PortId>,
-    dns_port: PortId,
+    methods: Methods,
     /// Machines present per fleet.
-    present: Vec<u64>,
+    present: Table<FleetId, u64>,
     /// Per `Daily` fleet, present machines per jitter second (empty for other fleets).
-    daily_jitters: Vec<Vec<u32>>,
+    daily_jitters: Table<FleetId, Vec<u32>>,
     machines: Machines,
     queue: EventQueue<Event>,
     streams: Streams,
-    obs: Observer,
+    probe: P,
     events: u64,
-    /// Reused list of untried SRV records, so attempts do not allocate.
-    untried: Vec<u16>,
-    /// `actsim trace`: the one machine recorded, if any.
-    trace: Option<Box<trace::Tracer>>,
+    /// Reused buffers of the samples (offline machines per fleet, host counts).
+    offline: Vec<u64>,
+    host_counts: Vec<[u32; 2]>,
     /// The run stops after this instant (the scenario's end, or a trace's `--at`).
     end: SimTime,
 }
 
-impl<'m> World<'m> {
-    pub fn new(model: &'m Model, seed: u64) -> Self {
-        Self::with_trace(model, seed, None)
-    }
+/// What a run hands back: the probe, fed with everything that happened, and the number of
+/// events handled (stale ones not counted).
+pub struct Ran<P> {
+    pub probe: P,
+    pub events: u64,
+}
 
-    /// A world that records every happening of machine `index` of fleet `fleet`.
-    pub fn with_trace(model: &'m Model, seed: u64, traced: Option<(FleetId, u32)>) -> Self {
+impl<'m, P: Probe> World<'m, P> {
+    pub fn new(model: &'m Model, seed: u64, probe: P) -> Self {
         let topology = Topology::new(model.sites.len(), &model.links, Topology::ports_of(model));
-        let port_id = |p: PortModel| {
-            topology
-                .port_id(p)
-                .expect("ports of interest include every host port and DNS")
-        };
-        let host_port = model
-            .hosts
-            .iter()
-            .map(|h| port_id(PortModel::Tcp(h.port)))
-            .collect();
-        let dns_port = port_id(DNS_PORT);
         let mut world = World {
             model,
             policy: model.policy,
-            hosts: initial_hosts(model),
-            publishing: model.hosts.iter().map(|h| h.publish).collect(),
-            zones: Zones::at_start(model),
+            methods: Methods::new(model, &topology),
             topology,
-            host_port,
-            dns_port,
-            present: vec![0; model.fleets.len()],
+            present: model.fleets.iter().map(|_| 0).collect(),
             daily_jitters: model
                 .fleets
                 .iter()
@@ -121,16 +93,10 @@ impl<'m> World<'m> {
             machines: Machines::new(model.fleets.iter().map(|f| (f.name.clone(), f.image))),
             queue: EventQueue::default(),
             streams: Streams::new(seed),
-            obs: Observer::new(model),
+            probe,
             events: 0,
-            untried: Vec::new(),
-            trace: traced.map(|(fleet, index)| {
-                Box::new(trace::Tracer {
-                    fleet,
-                    index,
-                    ..trace::Tracer::default()
-                })
-            }),
+            offline: Vec::new(),
+            host_counts: Vec::new(),
             end: model.duration,
         };
         let total: u64 = model.fleets.iter().map(|f| f.count).sum();
@@ -138,21 +104,15 @@ impl<'m> World<'m> {
         for (i, t) in model.timeline.iter().enumerate() {
             world.queue.push(t.at, Event::Timeline(i as u32));
         }
-        for (h, host) in model.hosts.iter().enumerate() {
-            // KMS-HOST-8: registered at t = 0 (Zones::at_start), then every 24 hours from a
-            // phase of its own.
-            let stream = stream_of(name_hash(&host.name), HOST_STREAM);
-            let phase = 1 + world.streams.below(stream, 0, REGISTRATION_INTERVAL);
-            world.queue.push(phase, Event::Register(h as HostId));
+        for h in model.kms.hosts.ids() {
+            let first = Kms::first_registration(model, &mut world.streams, h);
+            world.queue.push(first, Event::Register(h));
         }
-        for (f, fleet) in model.fleets.iter().enumerate() {
+        for (f, fleet) in model.fleets.enumerate() {
             for _ in 0..fleet.count {
-                let m = world.add_machine(f as FleetId);
+                let m = world.add_machine(f);
                 match fleet.arrival {
-                    ArrivalModel::AllAtStart => {
-                        world.obs.scheduled_arrival(f as u16, 0);
-                        world.arrive(m, 0, fleet.initial);
-                    }
+                    ArrivalModel::AllAtStart => world.arrive(m, 0, true),
                     ArrivalModel::Ramp { start, over } => {
                         let stream = world.machines.stream(m);
                         let draw = world.machines.next_draw(m);
@@ -166,40 +126,40 @@ impl<'m> World<'m> {
         world
     }
 
-    /// Runs to the end of the scenario and hands over everything observed.
-    pub fn run(mut self) -> Outcome {
-        let checkpoints = checkpoints(self.model);
+    /// Runs to the end of the scenario (or `until`, if earlier), taking every sample.
+    pub fn run(mut self, until: Option<SimTime>) -> Ran<P> {
+        if let Some(t) = until {
+            self.end = t.min(self.end);
+        }
+        let checkpoints = checkpoints(self.model, self.end);
         let next = self.run_events(&checkpoints);
         for &c in &checkpoints[next..] {
             self.sample(c);
         }
-        let end = self.end;
-        let fleets = self.obs.finish(end);
-        let expectations = expect::evaluate(self.model, &self.obs.series, &fleets, &self.obs.hosts);
-        Outcome {
+        Ran {
+            probe: self.probe,
             events: self.events,
-            fleets,
-            hosts: self.obs.hosts,
-            outcomes: self.obs.outcomes,
-            stale_record_failures: self.obs.stale_record_failures,
-            expectations,
-            series: self.obs.series,
         }
     }
 
-    /// Runs the traced machine's life up to `until` (the end if None): its happenings, and
-    /// its status at that instant.
-    pub fn run_trace(
+    /// Runs to `until` and returns the status of machine `index` of `fleet` then (`actsim
+    /// trace --at`), with the probe; None if the fleet has no such machine.
+    pub fn run_to_status(
         mut self,
-        until: Option<SimTime>,
-    ) -> (Vec<trace::Record>, Option<trace::Status>) {
-        if let Some(t) = until {
-            self.end = t.min(self.end);
-        }
-        self.run_events(&checkpoints(self.model));
-        let status = self.status(self.end);
-        let records = self.trace.take().map(|t| t.records).unwrap_or_default();
-        (records, status)
+        until: SimTime,
+        fleet: FleetId,
+        index: u32,
+    ) -> (Option<Status>, Ran<P>) {
+        self.end = until.min(self.end);
+        let checkpoints = checkpoints(self.model, self.end);
+        self.run_events(&checkpoints);
+        let machine = self.machines.members[fleet].get(index as usize).copied();
+        let status = machine.map(|m| self.status(m, self.end));
+        let ran = Ran {
+            probe: self.probe,
+            events: self.events,
+        };
+        (status, ran)
     }
 
     /// Handles every event up to the end, taking the samples that fall before each; returns
@@ -234,26 +194,52 @@ impl<'m> World<'m> {
         next
     }
 
+    /// A sample: the probe reads the counts at the end of instant `t`; nothing changes.
     fn sample(&mut self, (t, on_grid): (SimTime, bool)) {
-        let offline = self.offline_counts(t);
-        let retention = self.policy.cmid_retention;
-        self.obs
-            .sample(t, on_grid, &mut self.hosts, retention, &offline);
+        let mut offline = std::mem::take(&mut self.offline);
+        self.offline_counts(t, &mut offline);
+        let mut host_counts = std::mem::take(&mut self.host_counts);
+        if on_grid {
+            self.methods
+                .kms
+                .counts_at(t, self.policy.cmid_retention, &mut host_counts);
+        } else {
+            host_counts.clear();
+        }
+        self.probe.sample(&Sample {
+            now: t,
+            on_grid,
+            offline: &offline,
+            host_counts: &host_counts,
+        });
+        self.offline = offline;
+        self.host_counts = host_counts;
     }
 
     /// A new machine of fleet `f`, not arrived yet.
     fn add_machine(&mut self, f: FleetId) -> MachineId {
         let m = self.machines.add(f);
-        if let Some(t) = self.trace.as_mut()
-            && t.fleet == f
-            && t.index == self.machines.hot[m as usize].index
-        {
-            t.machine = Some(m);
-        }
-        if let OnlineModel::Daily { .. } = self.model.fleets[usize::from(f)].online {
-            self.machines.hot[m as usize].jitter = self.daily_jitter(m);
+        self.probe.created(m, f, self.machines[m].index);
+        if let OnlineModel::Daily { .. } = self.model.fleets[f].online {
+            self.machines[m].jitter = self.daily_jitter(m);
         }
         m
+    }
+
+    /// The parts of the world a method works with, borrowed for one call, beside the
+    /// methods' own state.
+    fn split(&mut self) -> (&mut Methods, Env<'_, P>) {
+        (
+            &mut self.methods,
+            Env {
+                model: self.model,
+                policy: &self.policy,
+                topology: &self.topology,
+                machines: &mut self.machines,
+                streams: &mut self.streams,
+                probe: &mut self.probe,
+            },
+        )
     }
 
     /// Routes one event; returns false if it was stale.
@@ -264,42 +250,24 @@ impl<'m> World<'m> {
                 true
             }
             Event::Register(h) => {
-                self.register(h, now);
+                self.methods.kms.register(self.model, h, now);
                 self.queue
                     .push(now + REGISTRATION_INTERVAL, Event::Register(h));
                 true
             }
             Event::Arrive(m) => {
-                let f = self.machines.hot[m as usize].fleet;
-                self.obs.scheduled_arrival(f, now);
-                self.arrive(m, now, self.model.fleets[usize::from(f)].initial);
+                self.arrive(m, now, true);
                 true
             }
             Event::Attempt(m) => {
-                let live = self.machines.hot[m as usize].presence == Presence::Present
-                    && self.machines.hot[m as usize].next_attempt == now;
+                let live = self.machines[m].is_present() && self.machines[m].next_attempt == now;
                 if live {
-                    // NET-2: nothing is attempted while offline; the attempt waits for the
-                    // next online instant.
-                    let online_at = self.next_online(m, now);
-                    if online_at == now {
-                        self.attempt(m, now);
-                    } else {
-                        if self.traced(m) {
-                            self.record(now, trace::Happening::Offline { until: online_at });
-                        }
-                        self.obs.outcome(Code::Offline);
-                        self.machines.hot[m as usize].next_attempt = online_at;
-                        if online_at != NEVER {
-                            self.queue.push(online_at, Event::Attempt(m));
-                        }
-                    }
+                    self.attempt_when_online(m, now);
                 }
                 live
             }
             Event::Deadline(m) => {
-                let live = self.machines.hot[m as usize].presence == Presence::Present
-                    && self.machines.hot[m as usize].deadline_event == now;
+                let live = self.machines[m].is_present() && self.machines[m].deadline_event == now;
                 if live {
                     self.deadline(m, now);
                 }
@@ -307,192 +275,23 @@ impl<'m> World<'m> {
             }
         }
     }
-
-    /// A licence deadline fired. The deadline may have moved on since it was scheduled (a
-    /// renewal extends validity without rescheduling), in which case it is re-armed.
-    fn deadline(&mut self, m: MachineId, now: SimTime) {
-        self.machines.hot[m as usize].deadline_event = NEVER;
-        let licence = self.machines.hot[m as usize].licence;
-        if licence.deadline > now {
-            self.schedule_deadline(m, licence.deadline);
-            return;
-        }
-        let (next, notified) = licence.at_deadline(&self.timers(m));
-        if notified {
-            self.obs.outcome(Code::Notification);
-        }
-        self.set_licence(m, next, now);
-    }
-
-    /// A machine arrives: fresh in initial grace, or already activated (`initial`). Its
-    /// first attempt is at once (scenario-format.md), or at its renewal time if activated.
-    fn arrive(&mut self, m: MachineId, now: SimTime, initial: InitialModel) {
-        self.machines.hot[m as usize].presence = Presence::Present;
-        self.count_presence(m, true);
-        let f = self.machines.hot[m as usize].fleet;
-        let (licence, first_attempt) = match initial {
-            InitialModel::Fresh => (Licence::fresh(now, self.grace(m)), now),
-            InitialModel::Activated { age_up_to } => self.already_activated(m, now, age_up_to),
-        };
-        self.machines.hot[m as usize].licence = licence;
-        if self.traced(m) {
-            self.record(now, trace::Happening::Arrived(licence.state));
-        }
-        self.obs.transition(f, None, Some(licence.state), now);
-        self.schedule_deadline(m, licence.deadline);
-        self.schedule_attempt(m, first_attempt);
-    }
-
-    /// `Activated(age_up_to)`: the last successful renewal lies uniformly in the past
-    /// `age_up_to`. If that is within the CMID retention window, the CMID is already in the
-    /// table of the host discovery picks now, which is also the cached host. The next try is
-    /// the renewal due then, or, if overdue, a uniform moment within one activation interval.
-    fn already_activated(
-        &mut self,
-        m: MachineId,
-        now: SimTime,
-        age_up_to: SimTime,
-    ) -> (Licence, SimTime) {
-        let stream = self.machines.stream(m);
-        let age = if age_up_to == 0 {
-            0
-        } else {
-            let draw = self.machines.next_draw(m);
-            self.streams.below(stream, draw, age_up_to)
-        };
-        let renewed_at = now as i64 - age as i64;
-        if age < self.policy.cmid_retention
-            && let Some(h) = self.pick_host_at_start(m)
-        {
-            let product = &self.model.products[usize::from(
-                self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)].product,
-            )];
-            let table = self.hosts[usize::from(h)].pool_mut(product.pool);
-            table.note_threshold(product.threshold);
-            table.register(self.machines.hot[m as usize].cmid, renewed_at);
-            self.machines.hot[m as usize].last_host = h;
-        }
-        let timers = self.timers(m);
-        let deadline = (renewed_at + timers.validity as i64).max(now as i64) as SimTime;
-        let due = renewed_at + timers.renewal_interval as i64;
-        let first_attempt = if due >= now as i64 {
-            due as SimTime
-        } else {
-            let draw = self.machines.next_draw(m);
-            now + self.streams.below(stream, draw, timers.activation_interval)
-        };
-        (Licence::licensed_until(deadline), first_attempt)
-    }
-
-    /// KMS-HOST-8: a running, publishing host registers its SRV record in each of its
-    /// publish domains (DNS-1, DNS-2); a later host under `CreatorOnly` is denied (DNS-3).
-    fn register(&mut self, h: HostId, now: SimTime) {
-        if self.publishing[usize::from(h)] && self.hosts[usize::from(h)].up {
-            for &d in &self.model.hosts[usize::from(h)].publish_domains {
-                self.zones.register_during_run(self.model, h, d, now);
-            }
-        }
-    }
-
-    /// The initial grace of machine `m`'s product: the product's own wins (KMS-CLI-5).
-    fn grace(&self, m: MachineId) -> SimTime {
-        let fleet = &self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
-        self.model.products[usize::from(fleet.product)]
-            .grace
-            .unwrap_or(self.policy.grace)
-    }
-
-    /// The timers machine `m` follows now: the policy's, overridden by the intervals its last
-    /// host pushed in its reply (KMS-HOST-7).
-    fn timers(&self, m: MachineId) -> Timers {
-        let mut timers = Timers {
-            activation_interval: self.policy.activation_interval,
-            renewal_interval: self.policy.renewal_interval,
-            validity: self.policy.validity,
-            oot_grace: self.policy.oot_grace,
-        };
-        let h = self.machines.hot[m as usize].last_host;
-        if h != NO_HOST {
-            let host = &self.model.hosts[usize::from(h)];
-            timers.activation_interval = host
-                .activation_interval
-                .unwrap_or(timers.activation_interval);
-            timers.renewal_interval = host.renewal_interval.unwrap_or(timers.renewal_interval);
-        }
-        timers
-    }
-
-    /// Changes a present machine's licence, keeping the counters and the deadline event.
-    fn set_licence(&mut self, m: MachineId, licence: Licence, now: SimTime) {
-        let old = std::mem::replace(&mut self.machines.hot[m as usize].licence, licence);
-        if old.state != licence.state {
-            if self.traced(m) {
-                let what = trace::Happening::State {
-                    from: old.state,
-                    to: licence.state,
-                };
-                self.record(now, what);
-            }
-            self.obs.transition(
-                self.machines.hot[m as usize].fleet,
-                Some(old.state),
-                Some(licence.state),
-                now,
-            );
-        }
-        self.schedule_deadline(m, licence.deadline);
-    }
-
-    /// Makes sure a deadline event fires no later than `deadline`.
-    fn schedule_deadline(&mut self, m: MachineId, deadline: SimTime) {
-        if deadline < self.machines.hot[m as usize].deadline_event {
-            self.machines.hot[m as usize].deadline_event = deadline;
-            self.queue.push(deadline, Event::Deadline(m));
-        }
-    }
-
-    fn schedule_attempt(&mut self, m: MachineId, at: SimTime) {
-        self.machines.hot[m as usize].next_attempt = at;
-        self.queue.push(at, Event::Attempt(m));
-    }
 }
 
-/// The hosts at t = 0. KMS-HOST-4: a shared host key activates at most `max_hosts` hosts
-/// (the first ones in file order); the others stay unactivated (KMS-HOST-10). A host with
-/// its own key is activated.
-fn initial_hosts(model: &Model) -> Vec<KmsHost> {
-    let mut used = vec![0u32; model.host_keys.len()];
-    model
-        .hosts
-        .iter()
-        .map(|h| match h.host_key {
-            Some(k) => {
-                let key = &model.host_keys[usize::from(k)];
-                let n = &mut used[usize::from(k)];
-                *n += 1;
-                KmsHost::new(h.keys.clone(), *n <= key.max_hosts, key.reactivations)
-            }
-            None => KmsHost::new(h.keys.clone(), true, OWN_KEY_REACTIVATIONS),
-        })
-        .collect()
-}
-
-/// Sample instants in order, each with whether it is on the output grid: every
+/// Sample instants in order up to `end`, each with whether it is on the output grid: every
 /// `sample_every` from 0, the end of the run, and the instants of `at` expectations.
-fn checkpoints(model: &Model) -> Vec<(SimTime, bool)> {
-    let end = model.duration;
-    let mut points: Vec<(SimTime, bool)> = (0..=end / model.sample_every)
+fn checkpoints(model: &Model, end: SimTime) -> Vec<(SimTime, bool)> {
+    let run_end = model.duration;
+    let mut points: Vec<(SimTime, bool)> = (0..=run_end / model.sample_every)
         .map(|k| (k * model.sample_every, true))
         .collect();
-    if end % model.sample_every != 0 {
-        points.push((end, true));
+    if run_end % model.sample_every != 0 {
+        points.push((run_end, true));
     }
     for e in &model.expect {
-        use crate::scenario::model::ExpectKind::*;
-        if let LicensedShare {
+        if let ExpectKind::LicensedShare {
             when: When::At(t), ..
         }
-        | AtMost {
+        | ExpectKind::AtMost {
             when: When::At(t), ..
         } = e.kind
         {
@@ -501,5 +300,6 @@ fn checkpoints(model: &Model) -> Vec<(SimTime, bool)> {
     }
     points.sort_by_key(|&(t, on_grid)| (t, !on_grid));
     points.dedup_by_key(|p| p.0);
+    points.retain(|&(t, _)| t <= end);
     points
 }

@@ -1,18 +1,18 @@
 //! Offline periods (NET-2): whether a machine is online, when it next is, and how many of a
 //! fleet are offline at a sample — without an event per machine per day.
 
-use super::machines::Presence;
-use super::{MachineId, World};
-use crate::engine::SimTime;
+use super::World;
 use crate::engine::random::stream_of;
+use crate::model::{MachineId, OnlineModel};
 use crate::net::schedule::{DAILY_JITTER, RandomSchedule, daily_next_online, windows_next_online};
-use crate::scenario::model::OnlineModel;
+use crate::probe::Probe;
+use crate::time::SimTime;
 
 /// Stream kind of a machine's schedule draws: kept apart from its activation draws, so a
 /// schedule change never shifts them.
 const SCHEDULE_STREAM: u64 = 0x5c4e_d01e;
 
-impl World<'_> {
+impl<P: Probe> World<'_, P> {
     fn schedule_stream(&self, m: MachineId) -> u64 {
         stream_of(self.machines.stream(m), SCHEDULE_STREAM)
     }
@@ -26,14 +26,12 @@ impl World<'_> {
     /// The first instant at or after `t` when machine `m` is online (`NEVER` if it never is
     /// again).
     pub(super) fn next_online(&mut self, m: MachineId, t: SimTime) -> SimTime {
-        let fleet = &self.model.fleets[usize::from(self.machines.hot[m as usize].fleet)];
+        let fleet = &self.model.fleets[self.machines[m].fleet];
         match &fleet.online {
             OnlineModel::Always => t,
-            OnlineModel::Daily { hours } => daily_next_online(
-                t,
-                *hours,
-                SimTime::from(self.machines.hot[m as usize].jitter),
-            ),
+            OnlineModel::Daily { hours } => {
+                daily_next_online(t, *hours, SimTime::from(self.machines[m].jitter))
+            }
             OnlineModel::Windows(windows) => windows_next_online(t, windows),
             OnlineModel::Random { mean_on, mean_off } => {
                 let stream = self.schedule_stream(m);
@@ -43,18 +41,20 @@ impl World<'_> {
                     mean_off: *mean_off,
                     draw: |k| streams.bits(stream, k),
                 };
-                schedule.next_online(&mut self.machines.cursor[m as usize], t)
+                schedule.next_online(&mut self.machines.cursor[m.index()], t)
             }
         }
     }
 
-    /// Per fleet, the present machines offline at `t`. `Always` and `Windows` fleets are
-    /// all on or all off; `Daily` fleets are counted from a histogram of their machines'
-    /// jitters (3,600 buckets, whatever the fleet size); only `Random` fleets are scanned.
-    pub(super) fn offline_counts(&mut self, t: SimTime) -> Vec<u64> {
+    /// Per fleet, the present machines offline at `t`, into `out`. `Always` and `Windows`
+    /// fleets are all on or all off; `Daily` fleets are counted from a histogram of their
+    /// machines' jitters (3,600 buckets, whatever the fleet size); only `Random` fleets are
+    /// scanned.
+    pub(super) fn offline_counts(&mut self, t: SimTime, out: &mut Vec<u64>) {
         let model = self.model;
-        (0..model.fleets.len())
-            .map(|f| match &model.fleets[f].online {
+        out.clear();
+        for f in model.fleets.ids() {
+            let offline = match &model.fleets[f].online {
                 OnlineModel::Always => 0,
                 OnlineModel::Windows(windows) => {
                     if windows_next_online(t, windows) == t {
@@ -73,24 +73,22 @@ impl World<'_> {
                     let members = std::mem::take(&mut self.machines.members[f]);
                     let offline = members
                         .iter()
-                        .filter(|&&m| {
-                            self.machines.hot[m as usize].presence == Presence::Present
-                                && self.next_online(m, t) != t
-                        })
+                        .filter(|&&m| self.machines[m].is_present() && self.next_online(m, t) != t)
                         .count() as u64;
                     self.machines.members[f] = members;
                     offline
                 }
-            })
-            .collect()
+            };
+            out.push(offline);
+        }
     }
 
     /// Keeps the per-fleet presence counts and `Daily` jitter histograms as a machine
     /// arrives or leaves.
     pub(super) fn count_presence(&mut self, m: MachineId, arriving: bool) {
-        let f = usize::from(self.machines.hot[m as usize].fleet);
+        let f = self.machines[m].fleet;
         let jitters = &mut self.daily_jitters[f];
-        let bucket = usize::from(self.machines.hot[m as usize].jitter);
+        let bucket = usize::from(self.machines[m].jitter);
         if arriving {
             self.present[f] += 1;
             if let Some(n) = jitters.get_mut(bucket) {

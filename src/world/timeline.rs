@@ -1,100 +1,89 @@
-//! Timeline actions: what the admin (or fate) does to hosts, machines and policy.
+//! Timeline actions: what the admin (or fate) does to the network, the machines, the policy
+//! and the activation methods' servers.
 
-use super::machines::Presence;
-use super::{MachineId, World};
+use super::World;
 use crate::code::Code;
-use crate::engine::SimTime;
-use crate::kms::client::{self, Licence};
-use crate::scenario::model::{ActionModel, FleetId, InitialModel};
+use crate::methods::licence::{self, Licence, LicenceState};
+use crate::methods::machines::Presence;
+use crate::model::{ActionModel, FleetAction, FleetId, MachineId, NetAction};
+use crate::probe::Probe;
+use crate::time::SimTime;
 
-impl World<'_> {
+impl<P: Probe> World<'_, P> {
     pub(super) fn apply(&mut self, action: &ActionModel, now: SimTime) {
-        match *action {
-            ActionModel::HostDown(h) => self.hosts[usize::from(h)].up = false,
-            ActionModel::HostUp(h) => {
-                self.hosts[usize::from(h)].up = true;
-                // The service registers its SRV record as it starts (KMS-HOST-8).
-                self.register(h, now);
-            }
-            // KMS-COUNT-6
-            ActionModel::HostRestart(h) => {
-                self.hosts[usize::from(h)].restart(self.policy.restart_clears_cmids);
-                self.register(h, now);
-            }
-            // KMS-HOST-4
-            ActionModel::HostReinstall(h) => {
-                self.hosts[usize::from(h)].reinstall();
-                self.register(h, now);
-            }
-            ActionModel::SetPolicy(change) => self.policy.apply(&change),
-            ActionModel::Block { link, port } => self.topology.set_port(link, port, false),
-            ActionModel::Allow { link, port } => self.topology.set_port(link, port, true),
-            ActionModel::LinkDown(link) => self.topology.set_link_up(link, false),
-            ActionModel::LinkUp(link) => self.topology.set_link_up(link, true),
-            ActionModel::PublishOff(h) => self.publishing[usize::from(h)] = false,
-            ActionModel::RemoveSrv { domain, ref target } => {
-                self.zones.remove(self.model, domain, target, now)
-            }
-            ActionModel::Rearm { fleet } => {
-                for m in self.present(fleet, u64::MAX) {
+        match action {
+            ActionModel::Network(a) => match *a {
+                NetAction::Block { link, port } => self.topology.set_port(link, port, false),
+                NetAction::Allow { link, port } => self.topology.set_port(link, port, true),
+                NetAction::LinkDown(link) => self.topology.set_link_up(link, false),
+                NetAction::LinkUp(link) => self.topology.set_link_up(link, true),
+            },
+            ActionModel::SetPolicy(change) => self.policy.apply(change),
+            ActionModel::Kms(a) => self.methods.kms.apply(self.model, &self.policy, a, now),
+            ActionModel::Fleet { fleet, action } => self.fleet_action(*fleet, *action, now),
+        }
+    }
+
+    fn fleet_action(&mut self, fleet: FleetId, action: FleetAction, now: SimTime) {
+        match action {
+            FleetAction::Rearm => {
+                for m in self.present_machines(fleet, u64::MAX) {
                     // KMS-CLI-7: new grace and a new CMID; with no rearm left nothing changes.
-                    let left = self.machines.hot[m as usize].rearms_left;
-                    if let Some((licence, left)) = client::rearm(left, now, self.grace(m)) {
-                        self.machines.hot[m as usize].rearms_left = left;
+                    let left = self.machines[m].rearms_left;
+                    if let Some((licence, left)) = licence::rearm(left, now, self.grace(m)) {
+                        self.machines[m].rearms_left = left;
                         self.machines.new_cmid(m);
                         self.set_licence(m, licence, now);
                         self.schedule_attempt(m, now);
                     }
                 }
             }
-            ActionModel::Reimage { fleet, count } => {
-                for m in self.present(fleet, count) {
+            FleetAction::Reimage { count } => {
+                for m in self.present_machines(fleet, count) {
                     self.machines.reinstall_image(m);
                     self.set_licence(m, Licence::fresh(now, self.grace(m)), now);
                     self.schedule_attempt(m, now);
                 }
             }
-            ActionModel::HardwareChange { fleet, count } => {
-                for m in self.present(fleet, count) {
+            FleetAction::HardwareChange { count } => {
+                for m in self.present_machines(fleet, count) {
                     // KMS-CLI-9: out of tolerance until it reactivates, which it tries at once.
-                    let (licence, lost) = self.machines.hot[m as usize]
+                    let (licence, lost) = self.machines[m]
                         .licence
                         .hardware_change(now, &self.timers(m));
                     if lost {
-                        self.obs.outcome(Code::HardwareChange);
+                        self.probe.outcome(m, fleet, Code::HardwareChange, now);
                         self.set_licence(m, licence, now);
                         self.schedule_attempt(m, now);
                     }
                 }
             }
-            ActionModel::AddMachines { fleet, count } => {
+            FleetAction::AddMachines { count } => {
                 for _ in 0..count {
                     let m = self.add_machine(fleet);
-                    self.obs.added_arrival(fleet, now);
-                    self.arrive(m, now, InitialModel::Fresh);
+                    self.arrive(m, now, false);
                 }
             }
-            ActionModel::RetireMachines { fleet, count } => {
-                for m in self.present(fleet, count) {
-                    self.machines.hot[m as usize].presence = Presence::Retired;
-                    if self.traced(m) {
-                        self.record(now, super::trace::Happening::Retired);
-                    }
+            FleetAction::RetireMachines { count } => {
+                for m in self.present_machines(fleet, count) {
+                    self.machines[m].presence = Presence::Retired;
+                    self.probe.retired(m, now);
                     self.count_presence(m, false);
-                    let state = self.machines.hot[m as usize].licence.state;
-                    self.obs.transition(fleet, Some(state), None, now);
+                    let state = self.machines[m].licence.state.index();
+                    self.probe
+                        .transition(m, fleet, LicenceState::SET, Some(state), None, now);
                 }
             }
         }
     }
 
-    /// Up to `count` present machines of `fleet`, lowest indices first
-    /// (scenario-format.md: timeline actions act on the lowest indices first).
-    fn present(&self, fleet: FleetId, count: u64) -> Vec<MachineId> {
-        self.machines.members[usize::from(fleet)]
+    /// Up to `count` present machines of `fleet`, lowest indices first (timeline actions
+    /// act on the lowest indices first).
+    fn present_machines(&self, fleet: FleetId, count: u64) -> Vec<MachineId> {
+        self.machines.members[fleet]
             .iter()
             .copied()
-            .filter(|&m| self.machines.hot[m as usize].presence == Presence::Present)
+            .filter(|&m| self.machines[m].is_present())
             .take(usize::try_from(count).unwrap_or(usize::MAX))
             .collect()
     }

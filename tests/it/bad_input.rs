@@ -6,7 +6,7 @@ use actsim::engine::Streams;
 const GOOD: &str = include_str!("../../scenarios/quickstart.ron");
 
 fn error(text: &[u8]) -> (usize, usize, String) {
-    match actsim::scenario::parse("bad.ron", text) {
+    match actsim::parse("bad.ron", text) {
         Err(Error::Scenario {
             file,
             line,
@@ -30,7 +30,7 @@ fn minimal(fleet_extra: &str, top_extra: &str) -> String {
 
 #[test]
 fn the_minimal_scenario_is_valid() {
-    actsim::scenario::parse("ok.ron", minimal("", "").as_bytes()).unwrap();
+    actsim::parse("ok.ron", minimal("", "").as_bytes()).unwrap();
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn no_panic_on_corrupted_scenarios() {
                 ),
             }
         }
-        let _ = actsim::scenario::parse("fuzz.ron", &text);
+        let _ = actsim::parse("fuzz.ron", &text);
     }
 }
 

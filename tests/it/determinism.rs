@@ -15,7 +15,7 @@ fn files(model: &actsim::Model, seed: u64) -> Vec<Vec<u8>> {
 
 #[test]
 fn same_scenario_and_seed_twice_is_byte_identical() {
-    let model = actsim::scenario::load("scenarios/quickstart.ron".as_ref()).unwrap();
+    let model = actsim::load("scenarios/quickstart.ron".as_ref()).unwrap();
     assert_eq!(files(&model, 7), files(&model, 7));
     assert_ne!(files(&model, 7)[1], files(&model, 8)[1], "the seed matters");
 }

@@ -2,26 +2,26 @@
 
 use super::support::*;
 use actsim::code::Code;
-use actsim::kms::client::LicenceState;
+use actsim::methods::licence::LicenceState;
 
 fn clients(n: u32) -> String {
     format!(r#"Fleet(name: "pcs", site: "hq", count: {n}, activation: Kms())"#)
 }
 
 fn state(outcome: &actsim::Outcome, fleet: usize, s: LicenceState) -> u64 {
-    outcome.fleets[fleet].final_counts[s as usize]
+    outcome.populations[fleet].final_counts[s as usize]
 }
 
 #[test]
 fn kms_cli_1_twenty_four_clients_never_activate() {
     let (_, o) = run(&one_host("60d", "ServerC", &clients(24), ""));
-    assert_eq!(o.fleets[0].first_licensed, None);
+    assert_eq!(o.populations[0].first_licensed, None);
     assert_eq!(o.outcomes[Code::Activated as usize], 0);
     assert_eq!(state(&o, 0, LicenceState::Notification), 24);
-    assert_eq!(o.hosts[0].max_count[0], 24);
+    assert_eq!(o.kms.hosts.as_slice()[0].max_count[0], 24);
     // KMS-CLI-5: notification after the 30-day grace, counted once per machine.
     assert_eq!(
-        o.fleets[0].first_in_state[LicenceState::Notification as usize],
+        o.populations[0].first_in_state[LicenceState::Notification as usize],
         Some(30 * DAY)
     );
     assert_eq!(o.outcomes[Code::Notification as usize], 24);
@@ -30,8 +30,8 @@ fn kms_cli_1_twenty_four_clients_never_activate() {
 #[test]
 fn kms_count_2_twenty_five_clients_the_last_asker_at_once_the_rest_at_their_retry() {
     let (_, o) = run(&one_host("10d", "ServerC", &clients(25), ""));
-    assert_eq!(o.fleets[0].first_licensed, Some(0));
-    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[0].first_licensed, Some(0));
+    assert_eq!(o.populations[0].all_licensed, Some(2 * HOUR));
     let first = o.series.attempts[0];
     assert_eq!(
         first[Code::Activated as usize],
@@ -61,15 +61,15 @@ fn worked_example_2_four_servers_then_one_client_kms_count_4_5() {
                     Fleet(name: "client", site: "hq", count: 1, activation: Kms())"#;
     let (_, o) = run(&one_host("40d", "ServerC", fleets, ""));
     // Servers: counts 1-4 at t=0, 5 at 2 h: all activate then.
-    assert_eq!(o.fleets[0].first_licensed, Some(2 * HOUR));
-    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[0].first_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[0].all_licensed, Some(2 * HOUR));
     // The client gets 5: the shared count, too low for 25; notification at 30 days.
-    assert_eq!(o.fleets[1].first_licensed, None);
+    assert_eq!(o.populations[1].first_licensed, None);
     assert_eq!(
-        o.fleets[1].first_in_state[LicenceState::Notification as usize],
+        o.populations[1].first_in_state[LicenceState::Notification as usize],
         Some(30 * DAY)
     );
-    assert_eq!(o.hosts[0].max_count[0], 5);
+    assert_eq!(o.kms.hosts.as_slice()[0].max_count[0], 5);
 }
 
 #[test]
@@ -82,9 +82,9 @@ fn worked_example_3_office_keeps_its_own_count_kms_count_5() {
         2,
         "Office counts 5 and 6 activate at once"
     );
-    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
-    assert_eq!(o.fleets[1].first_licensed, None);
-    assert_eq!(o.hosts[0].max_count, [3, 6]);
+    assert_eq!(o.populations[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[1].first_licensed, None);
+    assert_eq!(o.kms.hosts.as_slice()[0].max_count, [3, 6]);
 }
 
 #[test]
@@ -95,8 +95,8 @@ fn three_clients_and_two_servers_activate_the_servers_only() {
     assert_eq!(state(&o, 0, LicenceState::Licensed), 0);
     assert_eq!(state(&o, 1, LicenceState::Licensed), 2);
     // The second server gets count 5 at t=0; the first gets 5 again at its 2-hour retry.
-    assert_eq!(o.fleets[1].first_licensed, Some(0));
-    assert_eq!(o.fleets[1].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[1].first_licensed, Some(0));
+    assert_eq!(o.populations[1].all_licensed, Some(2 * HOUR));
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn worked_example_4_a_host_that_disappears_kms_cli_4_6() {
            timeline:"#,
     );
     let (_, o) = run(&text);
-    let f = &o.fleets[0];
+    let f = &o.populations[0];
     // Six activate at t=0, the rest at 2 h; renewals on day 7 (at 0 h and 2 h).
     assert_eq!(o.series.attempts[0][Code::Activated as usize], 6);
     // Licences hold until 180 days after the last renewal: day 187 (+2 h for 24 of them).
@@ -131,7 +131,7 @@ fn worked_example_4_a_host_that_disappears_kms_cli_4_6() {
         o.expectations[1].detail
     );
     // A host that is down receives no requests: only failures after day 9.
-    assert!(o.hosts[0].failures > 0);
+    assert!(o.kms.hosts.as_slice()[0].failures > 0);
 }
 
 #[test]
@@ -140,8 +140,11 @@ fn worked_example_5_service_restart_kms_count_6() {
     let (_, o) = run(&one_host("60d", "ServerC", &clients(50), timeline));
     // 24 too-low answers at t=0, 24 more on day 21 after the restart; nobody loses anything.
     assert_eq!(o.outcomes[Code::CountTooLow as usize], 48);
-    assert_eq!(o.fleets[0].min_licensed_share, Some(1.0));
-    assert_eq!(o.fleets[0].max_by_state[LicenceState::OotGrace as usize], 0);
+    assert_eq!(o.populations[0].min_licensed_share, Some(1.0));
+    assert_eq!(
+        o.populations[0].max_by_state[LicenceState::OotGrace as usize],
+        0
+    );
     let day21 = o.series.attempts[21];
     assert_eq!(day21[Code::CountTooLow as usize], 24);
 }
@@ -156,10 +159,11 @@ fn worked_example_6_clones_kms_count_7_and_rearm_kms_cli_7() {
         1,
         "30 clones count once (day 4)"
     );
-    assert_eq!(o.fleets[0].first_licensed, Some(5 * DAY));
-    assert_eq!(o.fleets[0].all_licensed, Some(5 * DAY + 2 * HOUR));
+    assert_eq!(o.populations[0].first_licensed, Some(5 * DAY));
+    assert_eq!(o.populations[0].all_licensed, Some(5 * DAY + 2 * HOUR));
     assert_eq!(
-        o.hosts[0].max_count[0], 31,
+        o.kms.hosts.as_slice()[0].max_count[0],
+        31,
         "the image's id plus 30 new ones"
     );
 }
@@ -173,10 +177,10 @@ fn kms_cli_7_rearm_fails_with_none_left() {
     // Three rearms restart grace; the fourth changes nothing, so the machines licensed
     // after the third stay licensed.
     assert_eq!(
-        o.fleets[0].final_counts[LicenceState::Licensed as usize],
+        o.populations[0].final_counts[LicenceState::Licensed as usize],
         30
     );
-    assert_eq!(o.fleets[0].all_licensed, Some(DAY + 2 * HOUR));
+    assert_eq!(o.populations[0].all_licensed, Some(DAY + 2 * HOUR));
     let after_fourth = o.series.attempts[4];
     assert_eq!(after_fourth[Code::Activated as usize], 0);
 }
@@ -190,7 +194,7 @@ fn kms_host_2_key_group_refuses_a_server_product_with_0xc004f042() {
         o.outcomes[Code::ProductRefused as usize],
         o.outcomes.iter().sum::<u64>()
     );
-    assert_eq!(o.fleets[0].first_licensed, None);
+    assert_eq!(o.populations[0].first_licensed, None);
 }
 
 #[test]
@@ -209,7 +213,10 @@ fn kms_cli_9_hardware_change_goes_out_of_tolerance_then_reactivates() {
     let timeline = r#"Event(at: "3d", do: HardwareChange(fleet: "pcs", count: 5))"#;
     let (_, o) = run(&one_host("10d", "ServerC", &clients(30), timeline));
     assert_eq!(o.outcomes[Code::HardwareChange as usize], 5);
-    assert_eq!(o.fleets[0].max_by_state[LicenceState::OotGrace as usize], 5);
+    assert_eq!(
+        o.populations[0].max_by_state[LicenceState::OotGrace as usize],
+        5
+    );
     assert_eq!(
         state(&o, 0, LicenceState::Licensed),
         30,
@@ -255,11 +262,11 @@ fn dns_8_static_host_and_dns_7_caching() {
     let (_, o) = run(text);
     // Priority 0 wins (DNS-5) until "a" goes down; the pcs then fail over to "b" (DNS-6) and
     // keep "b" even after "a" is back (DNS-7); the pinned servers only ever ask "b" (DNS-8).
-    assert_eq!(o.hosts[1].max_count[0], 35);
+    assert_eq!(o.kms.hosts.as_slice()[1].max_count[0], 35);
     let a_requests_after_day_10: u64 = (11..=20).map(|d| o.series.hosts[d * 4].requests).sum();
     assert_eq!(a_requests_after_day_10, 0);
-    assert!(o.hosts[0].failures > 0);
-    assert_eq!(o.fleets[1].min_licensed_share, Some(1.0));
+    assert!(o.kms.hosts.as_slice()[0].failures > 0);
+    assert_eq!(o.populations[1].min_licensed_share, Some(1.0));
 }
 
 #[test]
@@ -272,24 +279,30 @@ fn dns_3_creator_only_lets_the_first_host_publish() {
         fleets: [Fleet(name: "pcs", site: "hq", count: 40, activation: Kms())],
     )"#;
     let (_, o) = run(text);
-    assert_eq!(o.hosts[1].requests, 0, "b failed to publish its SRV record");
+    assert_eq!(
+        o.kms.hosts.as_slice()[1].requests,
+        0,
+        "b failed to publish its SRV record"
+    );
     let any = text.replace(
         r#"dns_site: "hq")"#,
         r#"dns_site: "hq", srv_update: AnyHost)"#,
     );
     let (_, o) = run(&any);
     // KMS-COUNT-8: both published, the 40 clients split between them and nobody activates.
-    assert!(o.hosts[0].requests > 0 && o.hosts[1].requests > 0);
-    assert!(o.hosts[0].max_count[0] < 25 && o.hosts[1].max_count[0] < 25);
-    assert_eq!(o.fleets[0].first_licensed, None);
+    assert!(o.kms.hosts.as_slice()[0].requests > 0 && o.kms.hosts.as_slice()[1].requests > 0);
+    assert!(
+        o.kms.hosts.as_slice()[0].max_count[0] < 25 && o.kms.hosts.as_slice()[1].max_count[0] < 25
+    );
+    assert_eq!(o.populations[0].first_licensed, None);
 }
 
 #[test]
 fn initial_activated_machines_start_licensed_with_cmids_in_the_table() {
     let fleet = r#"Fleet(name: "pcs", site: "hq", count: 100, initial: Activated(age_up_to: "7d"), activation: Kms())"#;
     let (_, o) = run(&one_host("30d", "ServerC", fleet, ""));
-    assert_eq!(o.fleets[0].first_licensed, Some(0));
-    assert_eq!(o.fleets[0].min_licensed_share, Some(1.0));
+    assert_eq!(o.populations[0].first_licensed, Some(0));
+    assert_eq!(o.populations[0].min_licensed_share, Some(1.0));
     assert_eq!(
         o.outcomes[Code::CountTooLow as usize],
         0,
@@ -308,8 +321,8 @@ fn kms_host_6_a_record_with_the_wrong_port_reaches_nothing() {
         o.outcomes[Code::NoHost as usize],
         o.outcomes.iter().sum::<u64>()
     );
-    assert_eq!(o.hosts[0].requests, 0);
-    assert!(o.hosts[0].failures > 0);
+    assert_eq!(o.kms.hosts.as_slice()[0].requests, 0);
+    assert!(o.kms.hosts.as_slice()[0].failures > 0);
 }
 
 /// KMS-HOST-4, KMS-HOST-10: a shared host key activates at most `max_hosts` hosts, and a
@@ -327,12 +340,12 @@ fn kms_host_4_host_key_limits() {
         timeline: [Event(at: "2d", do: HostReinstall("a"))],
     )"#;
     let (_, o) = run(text);
-    assert_eq!(o.fleets[0].first_licensed, Some(0));
+    assert_eq!(o.populations[0].first_licensed, Some(0));
     assert_eq!(
-        o.fleets[1].first_licensed, None,
+        o.populations[1].first_licensed, None,
         "b is the second host on a one-host key"
     );
-    assert_eq!(o.hosts[1].max_count[0], 0);
+    assert_eq!(o.kms.hosts.as_slice()[1].max_count[0], 0);
     // Only "a" now: after its reinstall (no reactivation left) the day-7 renewals are
     // refused; until then nothing was.
     let only_a = text
@@ -344,7 +357,7 @@ fn kms_host_4_host_key_limits() {
     assert_eq!((0..=6).map(refused).sum::<u64>(), 0);
     assert!(refused(7) > 0);
     assert_eq!(
-        o.fleets[0].final_counts[LicenceState::Licensed as usize],
+        o.populations[0].final_counts[LicenceState::Licensed as usize],
         5,
         "a failed renewal keeps the licence"
     );

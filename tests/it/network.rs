@@ -4,10 +4,10 @@
 
 use super::support::*;
 use actsim::code::Code;
-use actsim::kms::client::LicenceState::{self, *};
+use actsim::methods::licence::LicenceState::{self, *};
 
 fn final_count(o: &actsim::Outcome, fleet: usize, s: LicenceState) -> u64 {
-    o.fleets[fleet].final_counts[s as usize]
+    o.populations[fleet].final_counts[s as usize]
 }
 
 fn all_held(o: &actsim::Outcome) {
@@ -25,16 +25,16 @@ fn net_1_kms_host_6_branch_firewall_opens_on_day_35() {
     all_held(&o);
     assert_eq!(o.outcomes[Code::NoHost as usize], 30 * 425);
     assert_eq!(
-        o.hosts[0].failures,
+        o.kms.hosts.as_slice()[0].failures,
         30 * 425,
         "each one a failed contact of kms1"
     );
-    let branch = &o.fleets[1];
+    let branch = &o.populations[1];
     assert_eq!(branch.first_in_state[Notification as usize], Some(30 * DAY));
     assert_eq!(o.outcomes[Code::Notification as usize], 30);
     assert_eq!(branch.first_licensed, Some(35 * DAY + 10 * HOUR));
     assert_eq!(branch.all_licensed, Some(35 * DAY + 10 * HOUR));
-    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[0].all_licensed, Some(2 * HOUR));
 }
 
 /// NET-3: the lab's host counts only the lab's 23 machines. Servers (threshold 5) activate at
@@ -44,15 +44,15 @@ fn net_1_kms_host_6_branch_firewall_opens_on_day_35() {
 fn net_3_isolated_lab_needs_its_own_threshold() {
     let (_, o) = shipped("isolated-lab");
     all_held(&o);
-    let (hq, lab) = (&o.hosts[0], &o.hosts[1]);
+    let (hq, lab) = (&o.kms.hosts.as_slice()[0], &o.kms.hosts.as_slice()[1]);
     assert_eq!(lab.max_count[0], 23);
     assert_eq!(
         hq.max_count[0], 50,
         "HQ's count stops at twice the threshold"
     );
-    assert_eq!(o.fleets[1].first_licensed, None);
+    assert_eq!(o.populations[1].first_licensed, None);
     assert_eq!(final_count(&o, 1, Notification), 20);
-    assert_eq!(o.fleets[2].all_licensed, Some(0));
+    assert_eq!(o.populations[2].all_licensed, Some(0));
     assert_eq!(o.outcomes[Code::CountTooLow as usize], 24 + 20 * 721);
     assert_eq!(
         o.outcomes[Code::NoHost as usize],
@@ -69,7 +69,7 @@ fn net_3_isolated_lab_needs_its_own_threshold() {
 fn net_2_laptops_by_day_and_ships_at_sea() {
     let (_, o) = shipped("laptops-and-ships");
     all_held(&o);
-    let (laptops, ships) = (&o.fleets[1], &o.fleets[2]);
+    let (laptops, ships) = (&o.populations[1], &o.populations[2]);
     let first = laptops.first_licensed.unwrap();
     assert!((8 * HOUR..9 * HOUR).contains(&first), "{first}");
     assert!(laptops.all_licensed.unwrap() < 9 * HOUR);
@@ -96,7 +96,7 @@ fn net_2_laptops_by_day_and_ships_at_sea() {
 fn dns_4_stale_record_costs_one_failed_connection_per_discovery() {
     let (_, o) = shipped("stale-srv");
     all_held(&o);
-    assert_eq!(o.stale_record_failures[0], 100 + 20 * 13);
+    assert_eq!(o.kms.stale_record_failures.as_slice()[0], 100 + 20 * 13);
     assert_eq!(o.outcomes[Code::NoHost as usize], 0);
 }
 
@@ -109,10 +109,10 @@ fn dns_4_stale_record_costs_one_failed_connection_per_discovery() {
 fn dns_3_kms_host_8_creator_only_standby_is_invisible_until_the_record_goes() {
     let (_, o) = shipped("creator-only");
     all_held(&o);
-    let desktops = &o.fleets[0];
+    let desktops = &o.populations[0];
     assert_eq!(desktops.first_in_state[OotGrace as usize], Some(208 * DAY));
     assert_eq!(desktops.max_by_state[OotGrace as usize], 200);
-    let kms2 = o.hosts[1].threshold_reached[0].unwrap();
+    let kms2 = o.kms.hosts.as_slice()[1].threshold_reached[0].unwrap();
     assert!(
         (215 * DAY..216 * DAY + 15 * 60 + 2 * HOUR).contains(&kms2),
         "{kms2}"
@@ -148,15 +148,16 @@ fn net_1_discovery_needs_a_path_to_the_dns_server() {
         r#"{BRANCH_30}, Fleet(name: "pinned", site: "branch", count: 30, activation: Kms(discovery: Static("kms1")))"#
     );
     let (_, o) = run(&two_sites("3d", "", "Tcp(1688)", &fleets, ""));
-    assert_eq!(o.fleets[0].first_licensed, None);
+    assert_eq!(o.populations[0].first_licensed, None);
     assert_eq!(
         o.outcomes[Code::NoHost as usize],
         30 * 37,
         "every 2 hours for 3 days"
     );
-    assert_eq!(o.fleets[1].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[1].all_licensed, Some(2 * HOUR));
     assert_eq!(
-        o.hosts[0].failures, 0,
+        o.kms.hosts.as_slice()[0].failures,
+        0,
         "DNS failed before any host was tried"
     );
 }
@@ -183,8 +184,8 @@ fn net_1_multi_hop_path_and_link_down() {
     let (_, o) = run(text);
     // Attempts at 12d, 12d 2h, ... 14d 22h fail: 36 each.
     assert_eq!(o.outcomes[Code::NoHost as usize], 30 * 36);
-    assert_eq!(o.fleets[0].first_licensed, Some(15 * DAY));
-    assert_eq!(o.fleets[0].all_licensed, Some(15 * DAY + 2 * HOUR));
+    assert_eq!(o.populations[0].first_licensed, Some(15 * DAY));
+    assert_eq!(o.populations[0].all_licensed, Some(15 * DAY + 2 * HOUR));
 }
 
 /// NET-1: blocking TCP 1688 makes renewals fail; they retry every 2 hours (KMS-CLI-2) and
@@ -205,9 +206,9 @@ fn net_1_block_then_allow_delays_renewals() {
     ));
     assert_eq!(o.outcomes[Code::NoHost as usize], 6 * 156 + 24 * 155);
     assert_eq!(o.outcomes[Code::Renewed as usize], 30);
-    assert_eq!(o.fleets[0].first_in_state[OotGrace as usize], None);
+    assert_eq!(o.populations[0].first_in_state[OotGrace as usize], None);
     assert_eq!(
-        o.fleets[0].min_licensed_share,
+        o.populations[0].min_licensed_share,
         Some(1.0),
         "validity is 180 days"
     );
@@ -218,10 +219,10 @@ fn net_1_block_then_allow_delays_renewals() {
 fn kms_host_6_a_host_on_another_port_needs_that_port_open() {
     let host = ", port: 2000";
     let (_, closed) = run(&two_sites("1d", host, "Tcp(1688), Udp(53)", BRANCH_30, ""));
-    assert_eq!(closed.fleets[0].first_licensed, None);
-    assert_eq!(closed.hosts[0].failures, 30 * 13);
+    assert_eq!(closed.populations[0].first_licensed, None);
+    assert_eq!(closed.kms.hosts.as_slice()[0].failures, 30 * 13);
     let (_, open) = run(&two_sites("1d", host, "Tcp(2000), Udp(53)", BRANCH_30, ""));
-    assert_eq!(open.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(open.populations[0].all_licensed, Some(2 * HOUR));
 }
 
 /// DNS-2: a host publishes in its own domain only, unless its publish list names more; a
@@ -240,12 +241,12 @@ fn dns_2_publish_list_and_suffix_search() {
         )
     };
     let (_, own_only) = run(&scenario("", ""));
-    assert_eq!(own_only.fleets[0].first_licensed, None);
+    assert_eq!(own_only.populations[0].first_licensed, None);
     assert_eq!(own_only.outcomes[Code::NoHost as usize], 30 * 13);
     let (_, listed) = run(&scenario(r#", publish_domains: ["sales"]"#, ""));
-    assert_eq!(listed.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(listed.populations[0].all_licensed, Some(2 * HOUR));
     let (_, searched) = run(&scenario("", r#", dns_suffixes: ["corp"]"#));
-    assert_eq!(searched.fleets[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(searched.populations[0].all_licensed, Some(2 * HOUR));
 }
 
 /// DNS-4: a removal reaches clients only after the replication delay. The hand-made record
@@ -266,10 +267,11 @@ fn dns_4_replication_delay_of_a_removal() {
     timeline: [Event(at: "1d", do: RemoveSrv(domain: "corp", target: "kms1"))],
 )"#;
     let (_, o) = run(text);
-    assert_eq!(o.fleets[0].all_licensed, Some(DAY + 7 * HOUR));
-    assert_eq!(o.fleets[1].first_licensed, None);
+    assert_eq!(o.populations[0].all_licensed, Some(DAY + 7 * HOUR));
+    assert_eq!(o.populations[1].first_licensed, None);
     assert_eq!(
-        o.stale_record_failures[0], 0,
+        o.kms.stale_record_failures.as_slice()[0],
+        0,
         "kms1 is a real host, not a stale record"
     );
 }
@@ -298,17 +300,18 @@ fn dns_7_cached_host_is_kept_after_the_preferred_one_returns() {
     };
     let (_, cached) = run(&scenario(true));
     assert_eq!(
-        cached.hosts[0].failures, 30,
+        cached.kms.hosts.as_slice()[0].failures,
+        30,
         "one failover each, then the cache"
     );
-    assert_eq!(cached.hosts[0].requests, 0);
+    assert_eq!(cached.kms.hosts.as_slice()[0].requests, 0);
     assert_eq!(cached.outcomes[Code::Renewed as usize], 60, "days 7 and 14");
     let (_, uncached) = run(&scenario(false));
     // The 24 refused at t=0 try the preferred host again at 2 h: down, so 54 failures.
-    assert_eq!(uncached.hosts[0].failures, 30 + 24);
+    assert_eq!(uncached.kms.hosts.as_slice()[0].failures, 30 + 24);
     // Every renewal goes back to it. Its own table starts empty: at 7d the first 24 renewals
     // see a count below 25 and retry 2 hours later (KMS-COUNT-2), then 30 more at 14d.
-    assert_eq!(uncached.hosts[0].requests, 30 + 24 + 30);
+    assert_eq!(uncached.kms.hosts.as_slice()[0].requests, 30 + 24 + 30);
 }
 
 /// KMS-HOST-9: more than 4 hours of clock difference is refused with 0xC004F06C.
@@ -317,7 +320,7 @@ fn kms_host_9_clock_skew_over_four_hours_is_refused_in_a_run() {
     let fleets = r#"Fleet(name: "ok", site: "hq", count: 30, activation: Kms(), clock_skew: "-3h 59m"),
                     Fleet(name: "skewed", site: "hq", count: 5, activation: Kms(), clock_skew: "4h 1m")"#;
     let (_, o) = run(&one_host("1d", "ServerC", fleets, ""));
-    assert_eq!(o.fleets[0].all_licensed, Some(2 * HOUR));
-    assert_eq!(o.fleets[1].first_licensed, None);
+    assert_eq!(o.populations[0].all_licensed, Some(2 * HOUR));
+    assert_eq!(o.populations[1].first_licensed, None);
     assert_eq!(o.outcomes[Code::ClockSkew as usize], 5 * 13);
 }

@@ -16,7 +16,7 @@ fn every_shipped_scenario_summary() {
         "quickstart and at least three question scenarios"
     );
     for file in files {
-        let model = actsim::scenario::load(&file).unwrap_or_else(|e| panic!("{e}"));
+        let model = actsim::load(&file).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             model.question.is_some(),
             "{}: first line must state the question",

@@ -4,7 +4,7 @@ use actsim::{Model, Outcome};
 
 /// Parses and validates inline scenario text; panics with the error if it is invalid.
 pub fn model(text: &str) -> Model {
-    actsim::scenario::parse("test.ron", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    actsim::parse("test.ron", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs inline scenario text with its own seed.
@@ -16,7 +16,8 @@ pub fn run(text: &str) -> (Model, Outcome) {
 
 /// The summary JSON of a run.
 pub fn summary(model: &Model, outcome: &Outcome) -> serde_json::Value {
-    actsim::report::summary(model, model.seed, outcome)
+    serde_json::to_value(actsim::report::summary(model, model.seed, outcome))
+        .expect("a summary converts to JSON")
 }
 
 /// A one-site, one-domain, one-host scenario with the given fleets, timeline and host keys.
@@ -39,8 +40,7 @@ pub const HOUR: u64 = 3_600;
 /// Loads and runs a shipped scenario (`scenarios/NAME.ron`) with its own seed.
 pub fn shipped(name: &str) -> (Model, Outcome) {
     let path = format!("scenarios/{name}.ron");
-    let model =
-        actsim::scenario::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let model = actsim::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
     let outcome = actsim::run(&model, model.seed);
     (model, outcome)
 }

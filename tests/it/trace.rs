@@ -89,11 +89,19 @@ fn unknown_machines_and_times_are_usage_errors() {
 
 #[test]
 fn tracing_does_not_change_the_run() {
-    let model = actsim::scenario::load("scenarios/two-hosts.ron".as_ref()).unwrap();
+    let model = actsim::load("scenarios/two-hosts.ron".as_ref()).unwrap();
     let plain = actsim::run(&model, model.seed);
-    let traced = actsim::world::World::with_trace(&model, model.seed, Some((0, 5))).run();
+    let fleet = model.fleets.ids().next().unwrap();
+    let probes = (
+        actsim::observe::Observer::new(&model),
+        actsim::observe::trace::Tracer::new(fleet, 5),
+    );
+    let ran = actsim::world::World::new(&model, model.seed, probes).run(None);
+    assert!(!ran.probe.1.records.is_empty(), "the machine was traced");
+    let traced = ran.probe.0.finish(&model, model.duration, ran.events);
     assert_eq!(plain.outcomes, traced.outcomes);
     assert_eq!(plain.events, traced.events);
+    assert_eq!(plain.series.rows, traced.series.rows);
 }
 
 #[test]

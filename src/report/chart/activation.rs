@@ -3,8 +3,8 @@
 
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette};
+use crate::model::Model;
 use crate::report::tables::RunTables;
-use crate::scenario::Model;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -2,8 +2,8 @@
 //! days otherwise) and the timeline events drawn as labelled vertical markers.
 
 use super::{DrawResult, palette, text};
+use crate::model::Model;
 use crate::report::words;
-use crate::scenario::Model;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;

@@ -4,10 +4,9 @@
 
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
-use crate::kms::host::{POOLS, pool_index};
+use crate::model::Model;
+use crate::model::Pool;
 use crate::report::tables::RunTables;
-use crate::scenario::Model;
-use crate::scenario::model::Pool;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -31,19 +30,19 @@ pub struct KmsCount {
 
 impl KmsCount {
     pub fn new(model: &Model, tables: &RunTables) -> Self {
-        let panels = POOLS
+        let panels = Pool::ALL
             .iter()
             .filter_map(|&pool| {
                 let mut thresholds: Vec<u32> = model
                     .fleets
                     .iter()
-                    .map(|f| &model.products[usize::from(f.product)])
+                    .map(|f| &model.products[f.product])
                     .filter(|p| p.pool == pool)
                     .map(|p| p.threshold)
                     .collect();
                 thresholds.sort_unstable();
                 thresholds.dedup();
-                let p = pool_index(pool);
+                let p = pool.index();
                 let counts: Vec<Vec<f64>> = tables
                     .hosts
                     .iter()
@@ -63,7 +62,7 @@ impl KmsCount {
         KmsCount {
             title: model.name.clone(),
             time: Timeline::new(model, tables),
-            hosts: model.hosts.iter().map(|h| h.name.clone()).collect(),
+            hosts: model.kms.hosts.iter().map(|h| h.name.clone()).collect(),
             panels,
         }
     }

@@ -4,8 +4,8 @@
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
 use crate::code::Code;
+use crate::model::Model;
 use crate::report::tables::RunTables;
-use crate::scenario::Model;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -30,6 +30,7 @@ impl Load {
     pub fn new(model: &Model, tables: &RunTables) -> Self {
         let hours = model.sample_every as f64 / 3_600.0;
         let per_host = model
+            .kms
             .hosts
             .iter()
             .zip(&tables.hosts)
@@ -55,7 +56,7 @@ impl Load {
             time: Timeline::new(model, tables),
             per_host,
             by_code,
-            interval: crate::observe::expect::time(model.sample_every),
+            interval: crate::time::human(model.sample_every),
         }
     }
 

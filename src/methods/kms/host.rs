@@ -4,7 +4,8 @@
 //! tested without an engine.
 
 use crate::code::Code;
-use crate::scenario::model::{HostOs, KeyGroup, Pool};
+use crate::model::{HostOs, KeyGroup, Pool};
+use crate::time::SimTime;
 
 /// A client machine id.
 pub type Cmid = u64;
@@ -56,8 +57,19 @@ impl CmidTable {
         self.filter[slot(cmid)] -= 1;
     }
 
+    /// KMS-COUNT-3: the count a request would see at `now` without changing the table: the
+    /// CMIDs seen within the retention window. Observation reads this; only requests expire
+    /// entries, so sampling can never change a run.
+    pub fn count_at(&self, now: Stamp, retention: SimTime) -> u32 {
+        let oldest_kept = now.saturating_sub(retention as i64);
+        let expired = self
+            .entries
+            .partition_point(|&(_, seen)| seen <= oldest_kept);
+        (self.entries.len() - expired) as u32
+    }
+
     /// KMS-COUNT-3: drops CMIDs not seen within the retention window.
-    pub fn expire(&mut self, now: Stamp, retention: u64) {
+    pub fn expire(&mut self, now: Stamp, retention: SimTime) {
         let oldest_kept = now.saturating_sub(retention as i64);
         while let Some(&(cmid, seen)) = self.entries.front() {
             if seen > oldest_kept {
@@ -128,21 +140,15 @@ pub struct KmsHost {
     pub up: bool,
     /// KMS-HOST-1, KMS-HOST-10: the host itself is activated with its host key.
     pub activated: bool,
+    /// KMS-HOST-4: whether the host was ever activated with its key; only such a host has
+    /// re-activations to use.
+    ever_activated: bool,
     /// Re-activations left with its host key (KMS-HOST-4).
     pub reactivations_left: u32,
     keys: Vec<KeyGroup>,
-    /// Tables indexed by `pool_index`.
+    /// Tables indexed by `Pool::index`.
     pools: [CmidTable; 2],
 }
-
-pub fn pool_index(pool: Pool) -> usize {
-    match pool {
-        Pool::Windows => 0,
-        Pool::Office => 1,
-    }
-}
-
-pub const POOLS: [Pool; 2] = [Pool::Windows, Pool::Office];
 
 /// KMS-HOST-2: whether a host holding `keys` activates products of `group`. Windows key
 /// groups are ordered Client VL < Server A < Server B < Server C and a key covers its group
@@ -165,6 +171,7 @@ impl KmsHost {
         KmsHost {
             up: true,
             activated,
+            ever_activated: activated,
             reactivations_left: reactivations,
             keys,
             pools: Default::default(),
@@ -177,11 +184,11 @@ impl KmsHost {
     }
 
     pub fn pool(&self, pool: Pool) -> &CmidTable {
-        &self.pools[pool_index(pool)]
+        &self.pools[pool.index()]
     }
 
     pub fn pool_mut(&mut self, pool: Pool) -> &mut CmidTable {
-        &mut self.pools[pool_index(pool)]
+        &mut self.pools[pool.index()]
     }
 
     /// One request from a client that reached the host. Checks, in the host's order: host
@@ -196,7 +203,7 @@ impl KmsHost {
         threshold: u32,
         now: Stamp,
         clock_skew: i64,
-        retention: u64,
+        retention: SimTime,
     ) -> Reply {
         if !self.activated {
             return Reply::Refused(Code::HostNotActivated);
@@ -220,11 +227,22 @@ impl KmsHost {
         }
     }
 
-    /// KMS-HOST-4: a reinstall starts from an empty table and must re-activate the host with
-    /// its key, using one of the re-activations left; with none left it stays unactivated.
+    /// KMS-COUNT-6: the service of a host that was down starts again when it comes back, so
+    /// its tables are cleared as on a restart. A host that was up is not touched.
+    pub fn come_back(&mut self, clears_cmids: bool) {
+        if !self.up {
+            self.up = true;
+            self.restart(clears_cmids);
+        }
+    }
+
+    /// KMS-COUNT-6, KMS-COUNT-4: a reinstall is a new installation: empty tables whose
+    /// capacity starts again from nothing. KMS-HOST-4: it must re-activate the host with its
+    /// key, using one of the re-activations left — which only a host activated with that key
+    /// before has; with none it stays unactivated (KMS-HOST-10).
     pub fn reinstall(&mut self) {
-        self.pools.iter_mut().for_each(CmidTable::clear);
-        if self.reactivations_left > 0 {
+        self.pools = Default::default();
+        if self.ever_activated && self.reactivations_left > 0 {
             self.reactivations_left -= 1;
             self.activated = true;
         } else {
@@ -383,13 +401,17 @@ mod tests {
         assert_eq!(h.pool(Pool::Windows).count(), 0);
     }
 
-    /// KMS-HOST-3
+    /// KMS-HOST-3: a client OS holds the Client VL key for Windows and, as seed 002 says of
+    /// Windows 7, an Office host key too; only a server OS holds Server Group keys.
     #[test]
-    fn kms_host_3_client_os_holds_only_client_vl() {
+    fn kms_host_3_client_os_holds_only_client_vl_and_office() {
         assert!(os_can_hold(HostOs::Client, KeyGroup::ClientVl));
+        assert!(os_can_hold(HostOs::Client, KeyGroup::Office));
         assert!(!os_can_hold(HostOs::Client, KeyGroup::ServerA));
+        assert!(!os_can_hold(HostOs::Client, KeyGroup::ServerB));
         assert!(!os_can_hold(HostOs::Client, KeyGroup::ServerC));
         assert!(os_can_hold(HostOs::Server, KeyGroup::ServerC));
+        assert!(os_can_hold(HostOs::Server, KeyGroup::Office));
     }
 
     /// KMS-HOST-1, KMS-HOST-10
@@ -412,6 +434,69 @@ mod tests {
         assert_eq!(h.pool(Pool::Windows).count(), 0);
         h.reinstall();
         assert!(!h.activated, "no re-activation left");
+    }
+
+    /// KMS-HOST-4: a 7th host on a 6-host key was never activated with it, so it has no
+    /// re-activation to use: a reinstall leaves it unactivated.
+    #[test]
+    fn kms_host_4_a_host_never_activated_stays_unactivated_after_reinstall() {
+        let mut seventh = KmsHost::new(vec![KeyGroup::ServerC], false, 9);
+        seventh.reinstall();
+        assert!(!seventh.activated);
+        assert_eq!(
+            ask(&mut seventh, 1, KeyGroup::ClientVl, 25, 0),
+            Reply::Refused(Code::HostNotActivated)
+        );
+    }
+
+    /// KMS-COUNT-6, KMS-COUNT-4: a reinstalled host starts from an empty table whose capacity
+    /// grows again from nothing (10 after servers only).
+    #[test]
+    fn kms_count_6_reinstall_resets_the_capacity() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        ask(&mut h, 1, KeyGroup::ClientVl, 25, 0);
+        assert_eq!(h.pool(Pool::Windows).capacity(), 50);
+        h.reinstall();
+        assert_eq!(h.pool(Pool::Windows).capacity(), 0);
+        for c in 10..30 {
+            ask(&mut h, c, KeyGroup::ServerC, 5, 1);
+        }
+        assert_eq!(
+            h.pool(Pool::Windows).count(),
+            10,
+            "2 × 5 after servers only"
+        );
+    }
+
+    /// KMS-COUNT-6: a host that comes back after being down has restarted its service.
+    #[test]
+    fn kms_count_6_a_host_coming_back_up_starts_from_an_empty_table() {
+        let mut h = host(&[KeyGroup::ServerC]);
+        for c in 1..=30 {
+            ask(&mut h, c, KeyGroup::ClientVl, 25, 0);
+        }
+        h.come_back(true);
+        assert_eq!(
+            h.pool(Pool::Windows).count(),
+            30,
+            "it was up: nothing restarts"
+        );
+        h.up = false;
+        h.come_back(true);
+        assert!(h.up);
+        assert_eq!(ask(&mut h, 99, KeyGroup::ClientVl, 25, 5), Reply::Count(1));
+    }
+
+    /// KMS-COUNT-3: reading the count at an instant changes nothing.
+    #[test]
+    fn kms_count_3_reading_the_count_does_not_expire_entries() {
+        let mut t = CmidTable::default();
+        t.note_threshold(25);
+        t.register(1, 0);
+        t.register(2, 10 * DAY);
+        assert_eq!(t.count_at(30 * DAY, RETENTION), 1);
+        assert_eq!(t.count_at(30 * DAY, 60 * 86_400), 2);
+        assert_eq!(t.count(), 2, "the table still holds both");
     }
 
     /// KMS-HOST-9

@@ -1,19 +1,15 @@
-//! The client machines, indexed by a global machine id: the attributes every event touches
-//! in one cache line per machine (`Machine`, 64 bytes), the rarely used ones in arrays of
-//! their own. A million machines cost about 85 bytes each and no allocation per event.
+//! The client machines every Windows method drives, indexed by a global machine id: the
+//! attributes every event touches in one cache line per machine (`Machine`, 64 bytes), the
+//! rarely used ones in arrays of their own. A million machines cost about 85 bytes each and
+//! no allocation per event.
 
+use super::kms::Cmid;
+use super::licence::{Licence, LicenceState, MAX_REARMS};
 use crate::engine::random::{name_hash, stream_of};
-use crate::engine::{NEVER, SimTime};
-use crate::kms::client::{Licence, LicenceState, MAX_REARMS};
-use crate::kms::host::Cmid;
+use crate::model::{FleetId, HostId, Image, MachineId, Table};
 use crate::net::schedule::RandomCursor;
-use crate::scenario::model::{FleetId, HostId, Image};
-
-/// A global machine id (index into the arrays of `Machines`).
-pub type MachineId = u32;
-
-/// No host has answered this machine yet.
-pub const NO_HOST: HostId = HostId::MAX;
+use crate::time::{NEVER, SimTime};
+use std::ops::{Index, IndexMut};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
@@ -41,12 +37,19 @@ pub struct Machine {
     /// Random draws used so far: the position in the machine's own stream.
     pub draws: u32,
     pub fleet: FleetId,
-    /// The host that last answered (DNS-7 cache, KMS-HOST-7 pushed intervals).
+    /// The host that last answered (DNS-7 cache, KMS-HOST-7 pushed intervals);
+    /// `HostId::NONE` before any did.
     pub last_host: HostId,
     /// `Daily` schedules: the machine's start jitter in seconds (NET-2).
     pub jitter: u16,
     pub presence: Presence,
     pub rearms_left: u8,
+}
+
+impl Machine {
+    pub fn is_present(&self) -> bool {
+        self.presence == Presence::Present
+    }
 }
 
 #[derive(Debug, Default)]
@@ -58,10 +61,23 @@ pub struct Machines {
     /// `Random` schedules: where its on/off sequence has got to (NET-2).
     pub cursor: Vec<RandomCursor>,
     /// Per fleet, its machines' ids in fleet-index order.
-    pub members: Vec<Vec<MachineId>>,
+    pub members: Table<FleetId, Vec<MachineId>>,
     /// Per fleet, the random stream key (hash of the fleet name).
-    fleet_key: Vec<u64>,
-    image: Vec<Image>,
+    fleet_key: Table<FleetId, u64>,
+    image: Table<FleetId, Image>,
+}
+
+impl Index<MachineId> for Machines {
+    type Output = Machine;
+    fn index(&self, m: MachineId) -> &Machine {
+        &self.hot[m.index()]
+    }
+}
+
+impl IndexMut<MachineId> for Machines {
+    fn index_mut(&mut self, m: MachineId) -> &mut Machine {
+        &mut self.hot[m.index()]
+    }
 }
 
 impl Machines {
@@ -83,10 +99,9 @@ impl Machines {
 
     /// Adds a machine to `fleet` with the next fleet index; it has not arrived yet.
     pub fn add(&mut self, fleet: FleetId) -> MachineId {
-        let id = self.hot.len() as MachineId;
-        let f = usize::from(fleet);
-        let index = self.members[f].len() as u32;
-        self.members[f].push(id);
+        let id = MachineId::from_index(self.hot.len());
+        let index = self.members[fleet].len() as u32;
+        self.members[fleet].push(id);
         self.hot.push(Machine {
             licence: Licence {
                 state: LicenceState::Grace,
@@ -98,25 +113,22 @@ impl Machines {
             index,
             draws: 0,
             fleet,
-            last_host: NO_HOST,
+            last_host: HostId::NONE,
             jitter: 0,
             presence: Presence::NotArrived,
             rearms_left: MAX_REARMS,
         });
         self.installs.push(0);
         self.cursor.push(RandomCursor::default());
-        self.hot[id as usize].cmid = self.install_cmid(id, false);
+        self[id].cmid = self.install_cmid(id, false);
         id
     }
 
     /// The machine's random stream: fixed by its fleet's name and its index in the fleet,
     /// so other fleets and other machines never shift its draws.
     pub fn stream(&self, m: MachineId) -> u64 {
-        let machine = &self.hot[m as usize];
-        stream_of(
-            self.fleet_key[usize::from(machine.fleet)],
-            u64::from(machine.index),
-        )
+        let machine = &self[m];
+        stream_of(self.fleet_key[machine.fleet], u64::from(machine.index))
     }
 
     /// Asks the processor to bring machine `m`'s record into the cache (a hint: no effect on
@@ -124,7 +136,7 @@ impl Machines {
     #[inline]
     pub fn prefetch(&self, m: MachineId) {
         #[cfg(target_arch = "x86_64")]
-        if let Some(machine) = self.hot.get(m as usize) {
+        if let Some(machine) = self.hot.get(m.index()) {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             // SAFETY: a prefetch never faults and changes no memory; SSE, which provides it,
             // is part of every x86_64 processor.
@@ -136,7 +148,7 @@ impl Machines {
 
     /// The next draw number of machine `m`'s stream (and uses it).
     pub fn next_draw(&mut self, m: MachineId) -> u64 {
-        let d = &mut self.hot[m as usize].draws;
+        let d = &mut self[m].draws;
         *d += 1;
         u64::from(*d - 1)
     }
@@ -145,34 +157,35 @@ impl Machines {
     /// image that was not generalized carries the image's one CMID; a generalized install
     /// (or a rearm, KMS-CLI-7) makes a fresh id, never seen before on this machine.
     fn install_cmid(&self, m: MachineId, rearmed: bool) -> Cmid {
-        let f = usize::from(self.hot[m as usize].fleet);
+        let f = self[m].fleet;
         if self.image[f] == Image::Cloned && !rearmed {
             return stream_of(self.fleet_key[f], u64::MAX);
         }
-        stream_of(self.stream(m), u64::from(self.installs[m as usize]))
+        stream_of(self.stream(m), u64::from(self.installs[m.index()]))
     }
 
     /// KMS-CLI-7: a rearm (sysprep /generalize) gives the machine a new CMID.
     pub fn new_cmid(&mut self, m: MachineId) {
-        self.installs[m as usize] += 1;
-        self.hot[m as usize].cmid = self.install_cmid(m, true);
+        self.installs[m.index()] += 1;
+        self[m].cmid = self.install_cmid(m, true);
     }
 
     /// A reimage installs the fleet's image again: a cloned image brings back its shared
     /// CMID (KMS-COUNT-7), a generalized one a fresh id; rearms and the host cache reset.
     pub fn reinstall_image(&mut self, m: MachineId) {
-        self.installs[m as usize] += 1;
+        self.installs[m.index()] += 1;
         let cmid = self.install_cmid(m, false);
-        let machine = &mut self.hot[m as usize];
+        let machine = &mut self[m];
         machine.cmid = cmid;
         machine.rearms_left = MAX_REARMS;
-        machine.last_host = NO_HOST;
+        machine.last_host = HostId::NONE;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     #[test]
     fn kms_count_7_clones_share_one_cmid_until_rearmed() {
@@ -183,16 +196,17 @@ mod tests {
             ]
             .into_iter(),
         );
-        let a = m.add(0);
-        let b = m.add(0);
-        let c = m.add(1);
-        let d = m.add(1);
-        assert_eq!(m.hot[a as usize].cmid, m.hot[b as usize].cmid);
-        assert_ne!(m.hot[c as usize].cmid, m.hot[d as usize].cmid);
+        let (clones, pcs) = (FleetId::from_index(0), FleetId::from_index(1));
+        let a = m.add(clones);
+        let b = m.add(clones);
+        let c = m.add(pcs);
+        let d = m.add(pcs);
+        assert_eq!(m[a].cmid, m[b].cmid);
+        assert_ne!(m[c].cmid, m[d].cmid);
         m.new_cmid(a);
-        assert_ne!(m.hot[a as usize].cmid, m.hot[b as usize].cmid);
+        assert_ne!(m[a].cmid, m[b].cmid);
         m.reinstall_image(a);
-        assert_eq!(m.hot[a as usize].cmid, m.hot[b as usize].cmid);
+        assert_eq!(m[a].cmid, m[b].cmid);
     }
 
     #[test]
@@ -205,11 +219,12 @@ mod tests {
             ]
             .into_iter(),
         );
-        let x = one.add(0);
-        two.add(0);
-        two.add(0);
-        let y = two.add(1);
+        let (first, second) = (FleetId::from_index(0), FleetId::from_index(1));
+        let x = one.add(first);
+        two.add(first);
+        two.add(first);
+        let y = two.add(second);
         assert_eq!(one.stream(x), two.stream(y));
-        assert_eq!(one.hot[x as usize].cmid, two.hot[y as usize].cmid);
+        assert_eq!(one[x].cmid, two[y].cmid);
     }
 }

@@ -1,9 +1,9 @@
-//! The product catalogue: what a client is, which count it joins and which threshold it needs.
+//! The product catalogue: what a client is, which count it joins and which threshold it
+//! needs. A scenario's own `products` are added to these, or replace one of the same name.
 
-use crate::scenario::model::{KeyGroup, Pool, ProductModel};
+use super::{KeyGroup, Pool, ProductModel};
 
-/// The built-in products (KMS-CLI-1 thresholds; KMS-HOST-2 key groups). A scenario's own
-/// `products` are added to these, or replace one of the same name.
+/// The built-in products (KMS-CLI-1 thresholds; KMS-HOST-2 key groups).
 pub fn builtin() -> Vec<ProductModel> {
     let product = |name: &str, threshold, pool, group| ProductModel {
         name: name.to_owned(),

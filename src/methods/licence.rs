@@ -1,11 +1,13 @@
-//! The KMS client's licence state machine (KMS-CLI-1 to KMS-CLI-9).
+//! The Windows licence every Windows activation method drives (KMS-CLI-2 to KMS-CLI-7,
+//! KMS-CLI-9): initial grace, licensed, out-of-tolerance grace, notification.
 //!
 //! A machine is in one of four licence states; a deadline ends each timed one. The functions
 //! here are pure: they take the current licence and what happened, and return the new licence
-//! and when the machine should next try. `world.rs` only stores the results and schedules.
+//! and when the machine should next try. The world only stores the results and schedules.
 
 use crate::code::Code;
-use crate::engine::{NEVER, SimTime};
+use crate::model::StateSet;
+use crate::time::{NEVER, SimTime};
 
 /// The licence states of a KMS, MAK or ADBA machine (scenario-format.md, "States").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,14 +30,17 @@ impl LicenceState {
         LicenceState::Notification,
     ];
 
+    /// The family these states belong to in outputs.
+    pub const SET: StateSet = StateSet::Windows;
+
+    /// The state's index in `StateSet::Windows` (output column order).
+    pub fn index(self) -> u8 {
+        self as u8
+    }
+
     /// The name used in outputs.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LicenceState::Grace => "grace",
-            LicenceState::Licensed => "licensed",
-            LicenceState::OotGrace => "oot_grace",
-            LicenceState::Notification => "notification",
-        }
+        Self::SET.names()[usize::from(self.index())]
     }
 }
 
@@ -81,12 +86,6 @@ impl Licence {
             state: LicenceState::Licensed,
             deadline,
         }
-    }
-
-    /// KMS-CLI-1, KMS-CLI-8: a reply with `count` activates the client if it reaches the
-    /// product's threshold.
-    pub fn count_activates(count: u32, threshold: u32) -> bool {
-        count >= threshold
     }
 
     /// The result of an attempt at `now`. `failure` is None when a host replied with a count
@@ -188,11 +187,9 @@ mod tests {
     };
 
     #[test]
-    fn kms_cli_1_thresholds_are_reached_at_the_count_not_before() {
-        assert!(!Licence::count_activates(24, 25));
-        assert!(Licence::count_activates(25, 25));
-        assert!(Licence::count_activates(5, 5));
-        assert!(!Licence::count_activates(4, 5));
+    fn the_state_names_are_the_windows_family_in_order() {
+        let names: Vec<&str> = LicenceState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, StateSet::Windows.names());
     }
 
     #[test]

@@ -1,26 +1,8 @@
 //! How a client chooses among the SRV records DNS gave it: the RFC 2782 choice (DNS-5) and
 //! failover within one attempt (DNS-6). The records themselves live in `net::dns`; the
-//! cached host (DNS-7) and hosts set by hand (DNS-8) are in `world/attempt.rs`.
+//! cached host (DNS-7) and hosts set by hand (DNS-8) are in `attempt.rs`.
 
-use crate::scenario::model::HostId;
-
-/// One `_vlmcs._tcp` SRV record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SrvRecord {
-    pub target: Target,
-    pub port: u16,
-    pub priority: u16,
-    pub weight: u16,
-}
-
-/// Where a record points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Host(HostId),
-    /// A name that is no host of the scenario (a stale record, DNS-4): nothing answers
-    /// there. The index of the `manual_srv` entry.
-    Stale(u16),
-}
+use crate::net::dns::SrvRecord;
 
 /// Picks the next record to try among `untried` (indices into `records`) and removes it from
 /// `untried`. `below(n)` must return a uniform draw in `0..n`.
@@ -83,10 +65,12 @@ pub fn pick(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{HostId, Id};
+    use crate::net::dns::Target;
 
-    fn rec(h: HostId, priority: u16, weight: u16) -> SrvRecord {
+    fn rec(h: usize, priority: u16, weight: u16) -> SrvRecord {
         SrvRecord {
-            target: Target::Host(h),
+            target: host(h),
             port: 1688,
             priority,
             weight,
@@ -103,6 +87,10 @@ mod tests {
         }
     }
 
+    fn host(h: usize) -> Target {
+        Target::Host(HostId::from_index(h))
+    }
+
     fn all(n: usize) -> Vec<u16> {
         (0..n as u16).collect()
     }
@@ -113,7 +101,7 @@ mod tests {
         let mut below = draws(1);
         for _ in 0..50 {
             let got = pick(&records, &mut all(3), true, &mut below).unwrap();
-            assert_eq!(got.target, Target::Host(1));
+            assert_eq!(got.target, host(1));
         }
     }
 
@@ -126,7 +114,7 @@ mod tests {
             if pick(&records, &mut all(2), true, &mut below)
                 .unwrap()
                 .target
-                == Target::Host(0)
+                == host(0)
             {
                 first += 1;
             }
@@ -151,17 +139,17 @@ mod tests {
     fn dns_5_all_zero_weights_choose_uniformly() {
         let records = [rec(0, 0, 0), rec(1, 0, 0), rec(2, 0, 0), rec(3, 5, 0)];
         for h in 0..3 {
-            let n = share_of(&records, Target::Host(h), 5, 3000);
+            let n = share_of(&records, host(h), 5, 3000);
             assert!((900..1100).contains(&n), "host {h}: {n} of 3000");
         }
-        assert_eq!(share_of(&records, Target::Host(3), 5, 3000), 0);
+        assert_eq!(share_of(&records, host(3), 5, 3000), 0);
     }
 
     #[test]
     fn dns_5_a_zero_weight_beside_weighted_records_is_chosen_only_on_a_zero_draw() {
         // r in 0..=99: the zero-weight record (placed first) wins only at r = 0, 1 in 100.
         let records = [rec(0, 0, 99), rec(1, 0, 0)];
-        let n = share_of(&records, Target::Host(1), 6, 20_000);
+        let n = share_of(&records, host(1), 6, 20_000);
         assert!((140..260).contains(&n), "{n} of 20000");
     }
 
@@ -174,7 +162,7 @@ mod tests {
                 pick(&records, &mut all(2), false, &mut below)
                     .unwrap()
                     .target
-                    == Target::Host(1)
+                    == host(1)
             })
             .count();
         assert!((900..1100).contains(&low), "{low}");
@@ -191,7 +179,7 @@ mod tests {
         }
         assert_eq!(seen.len(), 3);
         // The priority-1 record comes last.
-        assert_eq!(seen[2], Target::Host(1));
+        assert_eq!(seen[2], host(1));
         assert!(pick(&records, &mut untried, true, &mut below).is_none());
     }
 }

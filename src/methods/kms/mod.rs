@@ -1,0 +1,142 @@
+//! Windows Key Management Service: the hosts' counts (`host.rs`), how a client finds a host
+//! (`discovery.rs`), one activation attempt (`attempt.rs`), and the hosts' life during a run
+//! (timeline actions, SRV registration) here.
+
+mod attempt;
+pub mod discovery;
+pub mod host;
+pub mod resolve;
+pub mod stats;
+pub mod summary;
+
+pub use host::{Cmid, KmsHost, Reply};
+
+use crate::engine::Streams;
+use crate::engine::random::{name_hash, stream_of};
+use crate::model::{DNS_PORT, HostId, KmsAction, Model, PolicyModel, Pool, PortModel, Table};
+use crate::net::dns::Zones;
+use crate::net::topology::{PortId, Topology};
+use crate::time::{DAY, SimTime};
+
+/// Seconds between a publishing host's SRV registrations (KMS-HOST-8).
+pub const REGISTRATION_INTERVAL: SimTime = DAY;
+/// Re-activations a host's own key allows (KMS-HOST-4).
+const OWN_KEY_REACTIVATIONS: u32 = 9;
+/// Stream kind of a host's draws.
+const HOST_STREAM: u64 = 0x4057;
+
+/// KMS-CLI-1, KMS-CLI-8: a reply with `count` activates the client if it reaches the
+/// product's threshold.
+pub fn activates(count: u32, threshold: u32) -> bool {
+    count >= threshold
+}
+
+/// The KMS hosts and DNS records during a run.
+#[derive(Debug)]
+pub struct Kms {
+    pub hosts: Table<HostId, KmsHost>,
+    /// Whether each host still publishes itself in DNS (PublishOff stops it).
+    publishing: Table<HostId, bool>,
+    pub zones: Zones,
+    /// Each host's TCP port among the topology's ports of interest.
+    host_port: Table<HostId, PortId>,
+    dns_port: PortId,
+    /// Reused list of untried SRV records, so attempts do not allocate.
+    untried: Vec<u16>,
+}
+
+impl Kms {
+    pub fn new(model: &Model, topology: &Topology) -> Self {
+        let port_id = |p: PortModel| {
+            topology
+                .port_id(p)
+                .expect("ports of interest include every host port and DNS")
+        };
+        Kms {
+            hosts: initial_hosts(model),
+            publishing: model.kms.hosts.iter().map(|h| h.publish).collect(),
+            zones: Zones::at_start(model),
+            host_port: model
+                .kms
+                .hosts
+                .iter()
+                .map(|h| port_id(PortModel::Tcp(h.port)))
+                .collect(),
+            dns_port: port_id(DNS_PORT),
+            untried: Vec::new(),
+        }
+    }
+
+    /// KMS-HOST-8: the first re-registration of host `h`, from a phase of its own in the
+    /// first 24 hours (its records of t = 0 are settled by `Zones::at_start`).
+    pub fn first_registration(model: &Model, streams: &mut Streams, h: HostId) -> SimTime {
+        let stream = stream_of(name_hash(&model.kms.hosts[h].name), HOST_STREAM);
+        1 + streams.below(stream, 0, REGISTRATION_INTERVAL)
+    }
+
+    /// KMS-HOST-8: a running, publishing host registers its SRV record in each of its
+    /// publish domains (DNS-1, DNS-2); a later host under `CreatorOnly` is denied (DNS-3).
+    pub fn register(&mut self, model: &Model, h: HostId, now: SimTime) {
+        if self.publishing[h] && self.hosts[h].up {
+            for &d in &model.kms.hosts[h].publish_domains {
+                self.zones.register_during_run(model, h, d, now);
+            }
+        }
+    }
+
+    /// A timeline action on a host or the DNS records.
+    pub fn apply(&mut self, model: &Model, policy: &PolicyModel, action: &KmsAction, now: SimTime) {
+        match *action {
+            KmsAction::HostDown(h) => self.hosts[h].up = false,
+            KmsAction::HostUp(h) => {
+                // KMS-COUNT-6: a host coming back has restarted its service.
+                self.hosts[h].come_back(policy.restart_clears_cmids);
+                // The service registers its SRV record as it starts (KMS-HOST-8).
+                self.register(model, h, now);
+            }
+            KmsAction::HostRestart(h) => {
+                self.hosts[h].restart(policy.restart_clears_cmids);
+                self.register(model, h, now);
+            }
+            KmsAction::HostReinstall(h) => {
+                self.hosts[h].reinstall();
+                self.register(model, h, now);
+            }
+            KmsAction::PublishOff(h) => self.publishing[h] = false,
+            KmsAction::RemoveSrv { domain, ref target } => {
+                self.zones.remove(model, domain, target, now)
+            }
+        }
+    }
+
+    /// Each host's count per pool at `now` as a request would see it (KMS-COUNT-3), without
+    /// changing any table; written into `out`, one entry per host.
+    pub fn counts_at(&self, now: SimTime, retention: SimTime, out: &mut Vec<[u32; 2]>) {
+        out.clear();
+        out.extend(
+            self.hosts
+                .iter()
+                .map(|host| Pool::ALL.map(|pool| host.pool(pool).count_at(now as i64, retention))),
+        );
+    }
+}
+
+/// The hosts at t = 0. KMS-HOST-4: a shared host key activates at most `max_hosts` hosts
+/// (the first ones in file order); the others stay unactivated (KMS-HOST-10). A host with
+/// its own key is activated.
+fn initial_hosts(model: &Model) -> Table<HostId, KmsHost> {
+    let mut used: Table<_, u32> = model.kms.host_keys.iter().map(|_| 0).collect();
+    model
+        .kms
+        .hosts
+        .iter()
+        .map(|h| match h.host_key {
+            Some(k) => {
+                let key = &model.kms.host_keys[k];
+                used[k] += 1;
+                KmsHost::new(h.keys.clone(), used[k] <= key.max_hosts, key.reactivations)
+            }
+            None => KmsHost::new(h.keys.clone(), true, OWN_KEY_REACTIVATIONS),
+        })
+        .collect()
+}

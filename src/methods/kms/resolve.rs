@@ -1,0 +1,180 @@
+//! Validation of the KMS parts of a scenario: host keys, hosts, SRV records created by hand,
+//! a fleet's `Kms(discovery)`, the KMS timeline actions and expectations.
+
+use crate::model::kms::KmsModel;
+use crate::model::{
+    Discovery, DomainId, HostId, HostKeyId, HostKeyModel, HostModel, KmsExpect, KmsFleet, Pool,
+    SiteId, SrvModel, SrvTarget, Table,
+};
+use crate::scenario::check::{Checker, Names, Result, strs};
+use crate::scenario::duration::Duration;
+use crate::scenario::schema;
+
+/// The names the KMS part declares.
+pub struct KmsNames {
+    pub hosts: Names<HostId>,
+}
+
+/// Host keys, hosts and manual SRV records.
+pub fn servers(
+    c: &Checker,
+    s: &schema::Scenario,
+    sites: &Names<SiteId>,
+    domains: &Names<DomainId>,
+) -> Result<(KmsModel, KmsNames)> {
+    let key_names = Names::<HostKeyId>::declare(
+        "host key",
+        c,
+        "host_keys",
+        s.host_keys.iter().map(|x| x.name.as_str()),
+    )?;
+    let host_keys: Table<HostKeyId, HostKeyModel> = s
+        .host_keys
+        .iter()
+        .map(|k| HostKeyModel {
+            name: k.name.clone(),
+            max_hosts: k.max_hosts,
+            reactivations: k.reactivations,
+        })
+        .collect();
+
+    let host_names = Names::<HostId>::declare(
+        "KMS host",
+        c,
+        "kms_hosts",
+        s.kms_hosts.iter().map(|x| x.name.as_str()),
+    )?;
+    let default_domain = (!domains.is_empty()).then_some(DomainId::FIRST);
+    let mut hosts = Table::new();
+    for h in &s.kms_hosts {
+        let q = format!("\"{}\"", h.name);
+        let at = |field: &str| -> Vec<String> { vec!["kms_hosts".into(), q.clone(), field.into()] };
+        let site = sites.resolve(c, &strs(&at(&format!("\"{}\"", h.site))), &h.site)?;
+        let own_domain = match &h.domain {
+            None => default_domain,
+            Some(n) => Some(domains.resolve(c, &strs(&at("domain:")), n)?),
+        };
+        if h.keys.is_empty() {
+            return Err(c.error(
+                &strs(&at("keys:")),
+                format!("host \"{}\" has no keys", h.name),
+            ));
+        }
+        // KMS-HOST-3: a client OS holds only a Client VL key (and an Office host key, which
+        // installs on client Windows as well).
+        if let Some(bad) = h.keys.iter().find(|&&k| !super::host::os_can_hold(h.os, k)) {
+            return Err(c.error(
+                &strs(&at(&format!("{bad:?}"))),
+                format!(
+                    "host \"{}\" runs a client OS, which cannot hold a {bad:?} key \
+                     (KMS-HOST-3: only a server OS holds Server Group A/B/C keys)",
+                    h.name
+                ),
+            ));
+        }
+        let host_key = match &h.host_key {
+            None => None,
+            Some(k) => Some(key_names.resolve(c, &strs(&at(&format!("\"{k}\""))), k)?),
+        };
+        let mut publish_domains: Vec<DomainId> = own_domain.into_iter().collect();
+        for d in &h.publish_domains {
+            let id = domains.resolve(c, &strs(&at(&format!("\"{d}\""))), d)?;
+            if !publish_domains.contains(&id) {
+                publish_domains.push(id);
+            }
+        }
+        let interval = |field: &str, d: Option<Duration>| -> Result<Option<u64>> {
+            d.map(|d| c.interval(&strs(&at(field)), field, d))
+                .transpose()
+        };
+        hosts.push(HostModel {
+            name: h.name.clone(),
+            site,
+            domain: own_domain,
+            os: h.os,
+            keys: h.keys.clone(),
+            host_key,
+            port: c.port(&strs(&at("port:")), h.port)?,
+            publish: h.publish,
+            publish_domains,
+            priority: h.priority,
+            weight: h.weight,
+            activation_interval: interval("activation_interval", h.activation_interval)?,
+            renewal_interval: interval("renewal_interval", h.renewal_interval)?,
+        });
+    }
+
+    let mut manual_srv = Table::new();
+    for r in &s.manual_srv {
+        let qt = format!("\"{}\"", r.target);
+        let qd = format!("\"{}\"", r.domain);
+        manual_srv.push(SrvModel {
+            domain: domains.resolve(c, &["manual_srv", &qd], &r.domain)?,
+            target: match host_names.get(&r.target) {
+                Some(h) => SrvTarget::Host(h),
+                None => SrvTarget::Unknown(r.target.clone()),
+            },
+            port: c.port(&["manual_srv", &qt, "port:"], r.port)?,
+            priority: r.priority,
+            weight: r.weight,
+        });
+    }
+    Ok((
+        KmsModel {
+            hosts,
+            host_keys,
+            manual_srv,
+        },
+        KmsNames { hosts: host_names },
+    ))
+}
+
+/// Hosts live on the organisation's own sites.
+pub fn check_sites(c: &Checker, kms: &KmsModel) -> Result<()> {
+    for h in &kms.hosts {
+        c.not_internet(h.site, &["kms_hosts", &format!("\"{}\"", h.name)])?;
+    }
+    Ok(())
+}
+
+/// A fleet's `Kms(discovery: ...)`.
+pub fn fleet(
+    c: &Checker,
+    names: &KmsNames,
+    at: &dyn Fn(String) -> [String; 3],
+    discovery: &schema::Discovery,
+) -> Result<KmsFleet> {
+    Ok(KmsFleet {
+        discovery: match discovery {
+            schema::Discovery::Dns => Discovery::Dns,
+            schema::Discovery::Static(h) => {
+                Discovery::Static(names.hosts.resolve(c, &strs(&at(format!("\"{h}\""))), h)?)
+            }
+        },
+    })
+}
+
+/// Where a record named in `manual_srv` or `RemoveSrv` points: a host of the scenario, or
+/// a name that is none (a stale record, DNS-4).
+pub fn srv_target(names: &KmsNames, target: &str) -> SrvTarget {
+    match names.hosts.get(target) {
+        Some(h) => SrvTarget::Host(h),
+        None => SrvTarget::Unknown(target.to_owned()),
+    }
+}
+
+/// `ThresholdReached(host, pool, by)`.
+pub fn threshold_reached(
+    c: &Checker,
+    names: &KmsNames,
+    anchors: &[&str],
+    host: &str,
+    pool: Pool,
+    by: Duration,
+) -> Result<KmsExpect> {
+    Ok(KmsExpect::ThresholdReached {
+        host: names.hosts.resolve(c, anchors, host)?,
+        pool,
+        by: c.not_negative(anchors, "by", by)?,
+    })
+}

@@ -1,0 +1,140 @@
+//! The resolved KMS part of a scenario: hosts, shared host keys, SRV records created by hand,
+//! how a fleet finds its host, and the KMS timeline actions and expectations.
+
+use super::{DomainId, HostId, HostKeyId, SimTime, SiteId, SrvId, Table};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub enum HostOs {
+    #[default]
+    Server,
+    Client,
+}
+
+/// KMS host key groups, lowest first (KMS-HOST-2), plus the separate Office key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+pub enum KeyGroup {
+    ClientVl,
+    ServerA,
+    ServerB,
+    ServerC,
+    Office,
+}
+
+/// The counts a host keeps (KMS-COUNT-5): Windows clients and servers share one, Office has
+/// its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Pool {
+    Windows,
+    Office,
+}
+
+impl Pool {
+    pub const ALL: [Pool; 2] = [Pool::Windows, Pool::Office];
+
+    /// The pool's position in per-pool arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Pool::Windows => 0,
+            Pool::Office => 1,
+        }
+    }
+
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pool::Windows => "windows",
+            Pool::Office => "office",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KmsModel {
+    pub hosts: Table<HostId, HostModel>,
+    pub host_keys: Table<HostKeyId, HostKeyModel>,
+    pub manual_srv: Table<SrvId, SrvModel>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HostModel {
+    pub name: String,
+    pub site: SiteId,
+    pub domain: Option<DomainId>,
+    pub os: HostOs,
+    pub keys: Vec<KeyGroup>,
+    /// The shared host key (CSVLK) it was activated with; None: a key of its own.
+    pub host_key: Option<HostKeyId>,
+    pub port: u16,
+    pub publish: bool,
+    /// Its own domain first, then the extra ones of `publish_domains` (DNS-2).
+    pub publish_domains: Vec<DomainId>,
+    pub priority: u16,
+    pub weight: u16,
+    pub activation_interval: Option<SimTime>,
+    pub renewal_interval: Option<SimTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HostKeyModel {
+    pub name: String,
+    pub max_hosts: u32,
+    pub reactivations: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SrvTarget {
+    Host(HostId),
+    /// A name that is no host of the scenario: a stale record (DNS-4).
+    Unknown(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SrvModel {
+    pub domain: DomainId,
+    pub target: SrvTarget,
+    pub port: u16,
+    pub priority: u16,
+    pub weight: u16,
+}
+
+/// How a KMS client finds its host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discovery {
+    /// DNS-5: SRV records of its domain (and suffix search list).
+    Dns,
+    /// DNS-8: a host set by hand (slmgr /skms).
+    Static(HostId),
+}
+
+/// A fleet's KMS settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KmsFleet {
+    pub discovery: Discovery,
+}
+
+/// Timeline actions on KMS hosts and DNS records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KmsAction {
+    HostDown(HostId),
+    HostUp(HostId),
+    HostRestart(HostId),
+    HostReinstall(HostId),
+    /// The host stops dynamic DNS publishing (slmgr /cdns); its record stays until removed.
+    PublishOff(HostId),
+    /// An admin deletes the SRV records pointing at `target` in `domain`.
+    RemoveSrv {
+        domain: DomainId,
+        target: SrvTarget,
+    },
+}
+
+/// Expectations about KMS hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KmsExpect {
+    ThresholdReached {
+        host: HostId,
+        pool: Pool,
+        by: SimTime,
+    },
+}

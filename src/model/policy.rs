@@ -1,0 +1,62 @@
+//! The activation policy in force, and the changes a `SetPolicy` makes to it.
+
+use crate::time::{DAY, SimTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PolicyModel {
+    pub activation_interval: SimTime,
+    pub renewal_interval: SimTime,
+    pub validity: SimTime,
+    pub grace: SimTime,
+    pub oot_grace: SimTime,
+    pub cmid_retention: SimTime,
+    pub restart_clears_cmids: bool,
+}
+
+impl Default for PolicyModel {
+    /// The defaults of the rules.
+    fn default() -> Self {
+        PolicyModel {
+            activation_interval: 7_200, // KMS-CLI-2
+            renewal_interval: 7 * DAY,  // KMS-CLI-3
+            validity: 180 * DAY,        // KMS-CLI-4
+            grace: 30 * DAY,            // KMS-CLI-5
+            oot_grace: 30 * DAY,        // KMS-CLI-6
+            cmid_retention: 30 * DAY,   // KMS-COUNT-3
+            restart_clears_cmids: true, // KMS-COUNT-6
+        }
+    }
+}
+
+/// A `SetPolicy` change: only the fields given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PolicyChange {
+    pub activation_interval: Option<SimTime>,
+    pub renewal_interval: Option<SimTime>,
+    pub validity: Option<SimTime>,
+    pub grace: Option<SimTime>,
+    pub oot_grace: Option<SimTime>,
+    pub cmid_retention: Option<SimTime>,
+    pub restart_clears_cmids: Option<bool>,
+}
+
+impl PolicyModel {
+    pub fn apply(&mut self, change: &PolicyChange) {
+        let PolicyChange {
+            activation_interval,
+            renewal_interval,
+            validity,
+            grace,
+            oot_grace,
+            cmid_retention,
+            restart_clears_cmids,
+        } = *change;
+        self.activation_interval = activation_interval.unwrap_or(self.activation_interval);
+        self.renewal_interval = renewal_interval.unwrap_or(self.renewal_interval);
+        self.validity = validity.unwrap_or(self.validity);
+        self.grace = grace.unwrap_or(self.grace);
+        self.oot_grace = oot_grace.unwrap_or(self.oot_grace);
+        self.cmid_retention = cmid_retention.unwrap_or(self.cmid_retention);
+        self.restart_clears_cmids = restart_clears_cmids.unwrap_or(self.restart_clears_cmids);
+    }
+}

@@ -1,0 +1,276 @@
+//! The observer: counters per population, updated on every transition, KMS host statistics,
+//! outcomes by code, and the samples that read them.
+
+use super::{HostSample, MAX_COLUMNS, Outcome, Population, PopulationResult, Row, Series, expect};
+use crate::code::Code;
+use crate::methods::kms::stats::KmsStats;
+use crate::model::{DomainId, FleetId, HostId, Id, MachineId, Model, Pool, StateSet, Table};
+use crate::probe::{Probe, Sample, StateIndex};
+use crate::time::{DAY, SimTime};
+
+/// One population's live counters.
+#[derive(Debug, Clone)]
+struct Counters {
+    population: Population,
+    present: u64,
+    by_state: [u64; MAX_COLUMNS],
+    /// The most machines ever in each state at once (NoneIn is exact, not sampled).
+    max_by_state: [u64; MAX_COLUMNS],
+    /// When each state was first occupied.
+    first_in_state: [Option<SimTime>; MAX_COLUMNS],
+    first_licensed: Option<SimTime>,
+    all_licensed: Option<SimTime>,
+    /// Machine-seconds spent in the family's worst state, up to `integral_at`.
+    worst_seconds: u128,
+    integral_at: SimTime,
+    /// Offline machines at the latest sample (the last one is the end of the run).
+    final_offline: u64,
+}
+
+impl Counters {
+    fn advance_integral(&mut self, now: SimTime) {
+        let n = self.by_state[usize::from(self.population.set.worst())];
+        self.worst_seconds += u128::from(n) * u128::from(now - self.integral_at);
+        self.integral_at = now;
+    }
+}
+
+/// Per fleet: arrivals still expected and the last one.
+#[derive(Debug, Clone, Default)]
+struct Arrivals {
+    /// Machines of the scenario's initial count that have not arrived yet.
+    pending: u64,
+    last: SimTime,
+}
+
+/// Counters and samples of one run.
+#[derive(Debug)]
+pub struct Observer {
+    populations: Vec<Counters>,
+    /// Per fleet, its population's index per family (`StateSet::index`).
+    population_of: Table<FleetId, [Option<u16>; StateSet::COUNT]>,
+    arrivals: Table<FleetId, Arrivals>,
+    kms: KmsStats,
+    outcomes: [u64; Code::COUNT],
+    outcomes_since: [u64; Code::COUNT],
+    series: Series,
+}
+
+impl Observer {
+    pub fn new(model: &Model) -> Self {
+        let populations: Vec<Counters> = Population::of(model)
+            .into_iter()
+            .map(|population| Counters {
+                population,
+                present: 0,
+                by_state: [0; MAX_COLUMNS],
+                max_by_state: [0; MAX_COLUMNS],
+                first_in_state: [None; MAX_COLUMNS],
+                first_licensed: None,
+                all_licensed: None,
+                worst_seconds: 0,
+                integral_at: 0,
+                final_offline: 0,
+            })
+            .collect();
+        let mut population_of: Table<FleetId, [Option<u16>; StateSet::COUNT]> = model
+            .fleets
+            .iter()
+            .map(|_| [None; StateSet::COUNT])
+            .collect();
+        for (i, c) in populations.iter().enumerate() {
+            population_of[c.population.fleet][c.population.set.index()] = Some(i as u16);
+        }
+        Observer {
+            populations,
+            population_of,
+            arrivals: model
+                .fleets
+                .iter()
+                .map(|f| Arrivals {
+                    pending: f.count,
+                    last: 0,
+                })
+                .collect(),
+            kms: KmsStats::new(model),
+            outcomes: [0; Code::COUNT],
+            outcomes_since: [0; Code::COUNT],
+            series: Series::default(),
+        }
+    }
+
+    fn count(&mut self, code: Code) {
+        self.outcomes[code as usize] += 1;
+        self.outcomes_since[code as usize] += 1;
+    }
+
+    /// Closes the run at `end`: each population's results, the expectations checked, and
+    /// everything sampled.
+    pub fn finish(mut self, model: &Model, end: SimTime, events: u64) -> Outcome {
+        let n = self.populations.len();
+        let series = &self.series;
+        let arrivals = &self.arrivals;
+        let populations: Vec<PopulationResult> = self
+            .populations
+            .iter_mut()
+            .enumerate()
+            .map(|(p, c)| {
+                c.advance_integral(end);
+                let last_arrival = arrivals[c.population.fleet].last;
+                let licensed = usize::from(c.population.set.licensed());
+                let min_licensed_share = (0..series.times.len())
+                    .filter(|&i| series.on_grid[i] && series.times[i] > last_arrival)
+                    .filter_map(|i| {
+                        let row = series.rows[i * n + p];
+                        (row.present > 0).then(|| row.columns[licensed] as f64 / row.present as f64)
+                    })
+                    .reduce(f64::min);
+                let mut final_counts = c.by_state;
+                final_counts[c.population.offline()] = c.final_offline;
+                PopulationResult {
+                    population: c.population,
+                    machines: c.present,
+                    final_counts,
+                    max_by_state: c.max_by_state,
+                    first_in_state: c.first_in_state,
+                    first_licensed: c.first_licensed,
+                    all_licensed: c.all_licensed,
+                    worst_machine_days: c.worst_seconds as f64 / DAY as f64,
+                    min_licensed_share,
+                    last_arrival,
+                }
+            })
+            .collect();
+        let expectations = expect::evaluate(model, &self.series, &populations, &self.kms);
+        Outcome {
+            events,
+            populations,
+            kms: self.kms,
+            outcomes: self.outcomes,
+            expectations,
+            series: self.series,
+        }
+    }
+}
+
+impl Probe for Observer {
+    fn arrived(&mut self, _m: MachineId, fleet: FleetId, scheduled: bool, now: SimTime) {
+        let a = &mut self.arrivals[fleet];
+        if scheduled {
+            a.pending -= 1;
+        }
+        a.last = now;
+    }
+
+    fn transition(
+        &mut self,
+        _m: MachineId,
+        fleet: FleetId,
+        set: StateSet,
+        from: Option<StateIndex>,
+        to: Option<StateIndex>,
+        now: SimTime,
+    ) {
+        let Some(p) = self.population_of[fleet][set.index()] else {
+            return;
+        };
+        let pending = self.arrivals[fleet].pending;
+        let c = &mut self.populations[usize::from(p)];
+        c.advance_integral(now);
+        if let Some(s) = from {
+            c.by_state[usize::from(s)] -= 1;
+            c.present -= 1;
+        }
+        let licensed = set.licensed();
+        if let Some(s) = to {
+            let s = usize::from(s);
+            let n = &mut c.by_state[s];
+            *n += 1;
+            c.max_by_state[s] = c.max_by_state[s].max(*n);
+            c.first_in_state[s].get_or_insert(now);
+            c.present += 1;
+        }
+        if to == Some(licensed) && c.first_licensed.is_none() {
+            c.first_licensed = Some(now);
+        }
+        let licensed_now = c.by_state[usize::from(licensed)];
+        if c.all_licensed.is_none() && pending == 0 && c.present > 0 && licensed_now == c.present {
+            c.all_licensed = Some(now);
+        }
+    }
+
+    fn attempted(&mut self, _m: MachineId, _f: FleetId, code: Code, _next: SimTime, _now: SimTime) {
+        self.count(code);
+    }
+
+    fn offline(&mut self, _m: MachineId, _f: FleetId, _until: SimTime, _now: SimTime) {
+        self.count(Code::Offline);
+    }
+
+    fn outcome(&mut self, _m: MachineId, _f: FleetId, code: Code, _now: SimTime) {
+        self.count(code);
+    }
+
+    fn host_request(&mut self, h: HostId, pool: Pool, now: SimTime) {
+        self.kms.request(h, pool, now);
+    }
+
+    fn host_count(
+        &mut self,
+        _m: MachineId,
+        h: HostId,
+        pool: Pool,
+        count: u32,
+        activating: bool,
+        now: SimTime,
+    ) {
+        self.kms.count(h, pool, count, activating, now);
+    }
+
+    fn host_failure(&mut self, h: HostId, pool: Pool) {
+        self.kms.failure(h, pool);
+    }
+
+    fn stale_record(&mut self, d: DomainId) {
+        self.kms.stale_record(d);
+    }
+
+    /// Reads the counters at the end of instant `now`; host counts are those a request
+    /// would see (KMS-COUNT-3), read without touching the tables.
+    fn sample(&mut self, s: &Sample<'_>) {
+        let series = &mut self.series;
+        series.times.push(s.now);
+        series.on_grid.push(s.on_grid);
+        for c in &mut self.populations {
+            let off = s.offline[c.population.fleet.index()];
+            let offline = c.population.offline();
+            let mut columns = c.by_state;
+            columns[offline] = off;
+            c.max_by_state[offline] = c.max_by_state[offline].max(off);
+            if off > 0 {
+                c.first_in_state[offline].get_or_insert(s.now);
+            }
+            c.final_offline = off;
+            series.rows.push(Row {
+                columns,
+                present: c.present,
+            });
+        }
+        if !s.on_grid {
+            return;
+        }
+        for (counts, stats) in s.host_counts.iter().zip(&mut self.kms.hosts) {
+            for pool in Pool::ALL {
+                let (requests, failures) = stats.take_since(pool);
+                series.hosts.push(HostSample {
+                    count: counts[pool.index()],
+                    requests,
+                    failures,
+                });
+            }
+        }
+        series
+            .attempts
+            .push(std::mem::take(&mut self.outcomes_since));
+    }
+}

@@ -1,0 +1,175 @@
+//! What the simulation tells whoever watches it: the one seam between the model and its
+//! observers (the observer's counters and samples, `actsim trace`'s tracer).
+//!
+//! A probe only receives; nothing it does can reach back into the simulation (a sample
+//! gets shared references only), so observation never changes a run. The world is generic
+//! over its probe, so a plain run compiles the tracer's hooks away: the text-building
+//! closures of `tried` and `discovery` are never called unless a probe asks for them.
+
+use crate::code::Code;
+use crate::model::{DomainId, FleetId, HostId, MachineId, Pool, StateSet};
+use crate::time::SimTime;
+
+/// The state a machine leaves or enters: its index in its family (`StateSet`).
+pub type StateIndex = u8;
+
+/// Everything a probe may read at a sample instant.
+pub struct Sample<'a> {
+    pub now: SimTime,
+    /// Whether the instant is on the output grid (else it is only checked by an `at`
+    /// expectation).
+    pub on_grid: bool,
+    /// Per fleet, the present machines offline now.
+    pub offline: &'a [u64],
+    /// On grid samples, each KMS host's current count per pool (`Pool::index` order), as a
+    /// request would see it now: CMIDs seen within the retention window (KMS-COUNT-3).
+    /// Empty off the grid.
+    pub host_counts: &'a [[u32; 2]],
+}
+
+pub trait Probe {
+    /// A machine was created (it has not arrived yet): its fleet and index in the fleet.
+    fn created(&mut self, _m: MachineId, _fleet: FleetId, _index: u32) {}
+
+    /// A machine of the scenario's initial count (`scheduled`) or added by the timeline
+    /// arrived.
+    fn arrived(&mut self, m: MachineId, fleet: FleetId, scheduled: bool, now: SimTime);
+
+    /// A machine enters (`from` None), leaves (`to` None) or changes state in `set`.
+    fn transition(
+        &mut self,
+        m: MachineId,
+        fleet: FleetId,
+        set: StateSet,
+        from: Option<StateIndex>,
+        to: Option<StateIndex>,
+        now: SimTime,
+    );
+
+    /// An attempt ended with `code`; the next one is due at `next`.
+    fn attempted(&mut self, m: MachineId, fleet: FleetId, code: Code, next: SimTime, now: SimTime);
+
+    /// An attempt fell due while the machine was offline; it waits until `until` (NET-2).
+    fn offline(&mut self, m: MachineId, fleet: FleetId, until: SimTime, now: SimTime);
+
+    /// A licence change that is no attempt: notification mode (0xC004F009) or a hardware
+    /// change (0xC004F00F).
+    fn outcome(&mut self, m: MachineId, fleet: FleetId, code: Code, now: SimTime);
+
+    /// A machine was retired.
+    fn retired(&mut self, _m: MachineId, _now: SimTime) {}
+
+    /// A request reached KMS host `h` and was answered (a count or a refusal).
+    fn host_request(&mut self, h: HostId, pool: Pool, now: SimTime);
+
+    /// Host `h` replied to machine `m` with `count`; `activating` if the count met the
+    /// requester's threshold.
+    fn host_count(
+        &mut self,
+        m: MachineId,
+        h: HostId,
+        pool: Pool,
+        count: u32,
+        activating: bool,
+        now: SimTime,
+    );
+
+    /// An attempt picked host `h` but could not reach it.
+    fn host_failure(&mut self, h: HostId, pool: Pool);
+
+    /// An attempt picked a stale SRV record of domain `d` (DNS-4).
+    fn stale_record(&mut self, d: DomainId);
+
+    /// Whether this probe wants the words of machine `m`'s attempt (`tried`, `discovery`).
+    fn wants_words(&self, _m: MachineId) -> bool {
+        false
+    }
+
+    /// A host tried in the attempt under way, and what it did (only if `wants_words`).
+    fn tried(&mut self, _m: MachineId, _target: String, _result: String) {}
+
+    /// How the attempt under way found its host (only if `wants_words`).
+    fn discovery(&mut self, _m: MachineId, _how: String) {}
+
+    /// A sample instant: read what is needed, change nothing.
+    fn sample(&mut self, _sample: &Sample<'_>) {}
+}
+
+/// Two probes fed the same happenings, in order (a traced run that also keeps counters).
+impl<A: Probe, B: Probe> Probe for (A, B) {
+    fn created(&mut self, m: MachineId, fleet: FleetId, index: u32) {
+        self.0.created(m, fleet, index);
+        self.1.created(m, fleet, index);
+    }
+    fn arrived(&mut self, m: MachineId, fleet: FleetId, scheduled: bool, now: SimTime) {
+        self.0.arrived(m, fleet, scheduled, now);
+        self.1.arrived(m, fleet, scheduled, now);
+    }
+    fn transition(
+        &mut self,
+        m: MachineId,
+        fleet: FleetId,
+        set: StateSet,
+        from: Option<StateIndex>,
+        to: Option<StateIndex>,
+        now: SimTime,
+    ) {
+        self.0.transition(m, fleet, set, from, to, now);
+        self.1.transition(m, fleet, set, from, to, now);
+    }
+    fn attempted(&mut self, m: MachineId, fleet: FleetId, code: Code, next: SimTime, now: SimTime) {
+        self.0.attempted(m, fleet, code, next, now);
+        self.1.attempted(m, fleet, code, next, now);
+    }
+    fn offline(&mut self, m: MachineId, fleet: FleetId, until: SimTime, now: SimTime) {
+        self.0.offline(m, fleet, until, now);
+        self.1.offline(m, fleet, until, now);
+    }
+    fn outcome(&mut self, m: MachineId, fleet: FleetId, code: Code, now: SimTime) {
+        self.0.outcome(m, fleet, code, now);
+        self.1.outcome(m, fleet, code, now);
+    }
+    fn retired(&mut self, m: MachineId, now: SimTime) {
+        self.0.retired(m, now);
+        self.1.retired(m, now);
+    }
+    fn host_request(&mut self, h: HostId, pool: Pool, now: SimTime) {
+        self.0.host_request(h, pool, now);
+        self.1.host_request(h, pool, now);
+    }
+    fn host_count(
+        &mut self,
+        m: MachineId,
+        h: HostId,
+        pool: Pool,
+        count: u32,
+        activating: bool,
+        now: SimTime,
+    ) {
+        self.0.host_count(m, h, pool, count, activating, now);
+        self.1.host_count(m, h, pool, count, activating, now);
+    }
+    fn host_failure(&mut self, h: HostId, pool: Pool) {
+        self.0.host_failure(h, pool);
+        self.1.host_failure(h, pool);
+    }
+    fn stale_record(&mut self, d: DomainId) {
+        self.0.stale_record(d);
+        self.1.stale_record(d);
+    }
+    fn wants_words(&self, m: MachineId) -> bool {
+        self.0.wants_words(m) || self.1.wants_words(m)
+    }
+    fn tried(&mut self, m: MachineId, target: String, result: String) {
+        self.0.tried(m, target.clone(), result.clone());
+        self.1.tried(m, target, result);
+    }
+    fn discovery(&mut self, m: MachineId, how: String) {
+        self.0.discovery(m, how.clone());
+        self.1.discovery(m, how);
+    }
+    fn sample(&mut self, sample: &Sample<'_>) {
+        self.0.sample(sample);
+        self.1.sample(sample);
+    }
+}

@@ -1,0 +1,199 @@
+//! Fleets: where the machines are, how many, what they run, how they activate, when they
+//! arrive and are online.
+
+use super::{Known, MAX_MACHINES, unsupported};
+use crate::methods::kms::resolve as kms;
+use crate::model::{
+    ArrivalModel, FleetId, FleetModel, InitialModel, Method, OnlineModel, PolicyModel, SimTime,
+    Table,
+};
+use crate::scenario::check::{Checker, Names, Result, strs};
+use crate::scenario::duration::Duration;
+use crate::scenario::schema::{self, Activation, Arrival, Initial, Online};
+
+/// The fleets, and the machines they hold at the start.
+pub fn resolve(
+    c: &Checker,
+    s: &schema::Scenario,
+    known: &mut Known,
+    policy: &PolicyModel,
+    duration: SimTime,
+) -> Result<(Table<FleetId, FleetModel>, u64)> {
+    known.fleets = Names::declare(
+        "fleet",
+        c,
+        "fleets",
+        s.fleets.iter().map(|x| x.name.as_str()),
+    )?;
+    if s.fleets.is_empty() {
+        return Err(c.error(&["fleets"], "the scenario has no fleets"));
+    }
+    let mut fleets = Table::new();
+    let mut machines: u64 = 0;
+    for f in &s.fleets {
+        let q = format!("\"{}\"", f.name);
+        let at = |field: String| -> [String; 3] { ["fleets".into(), q.clone(), field] };
+        let site_id = known
+            .sites
+            .resolve(c, &strs(&at(format!("\"{}\"", f.site))), &f.site)?;
+        let domain_id = match &f.domain {
+            None => (!known.domains.is_empty()).then_some(crate::model::DomainId::FIRST),
+            Some(n) => Some(known.domains.resolve(c, &strs(&at("domain:".into())), n)?),
+        };
+        machines = machines.saturating_add(f.count);
+        if f.count > MAX_MACHINES {
+            return Err(c.error(
+                &strs(&at("count:".into())),
+                format!(
+                    "fleet \"{}\" has {} machines, over the limit of {MAX_MACHINES} per scenario",
+                    f.name, f.count
+                ),
+            ));
+        }
+        let product =
+            known
+                .products
+                .resolve(c, &strs(&at(format!("\"{}\"", f.product))), &f.product)?;
+        let method = match &f.activation {
+            Activation::Kms { discovery } => {
+                Method::Kms(kms::fleet(c, &known.kms, &at, discovery)?)
+            }
+            Activation::Mak { key, .. } => {
+                if !s.mak_keys.iter().any(|k| &k.name == key) {
+                    return Err(c.error(
+                        &strs(&at(format!("\"{key}\""))),
+                        format!("unknown MAK key \"{key}\""),
+                    ));
+                }
+                return Err(unsupported(
+                    c,
+                    &strs(&at("Mak".into())),
+                    "MAK activation (Mak)",
+                ));
+            }
+            Activation::Adba { .. } => {
+                return Err(unsupported(
+                    c,
+                    &strs(&at("Adba".into())),
+                    "Active-Directory-based activation (Adba)",
+                ));
+            }
+            Activation::Ksc { .. } => {
+                return Err(unsupported(
+                    c,
+                    &strs(&at("Ksc".into())),
+                    "Kaspersky Security Center activation (Ksc)",
+                ));
+            }
+        };
+        let arrival = match f.arrival {
+            Arrival::AllAtStart => ArrivalModel::AllAtStart,
+            Arrival::Ramp { start, over } => ArrivalModel::Ramp {
+                start: c.not_negative(&strs(&at("Ramp".into())), "Ramp start", start)?,
+                over: c.positive(&strs(&at("Ramp".into())), "Ramp over", over)?,
+            },
+            Arrival::At(t) => {
+                ArrivalModel::At(c.not_negative(&strs(&at("At(".into())), "At", t)?)
+            }
+        };
+        let online = online(c, &at, &f.online, duration)?;
+        let mut dns_suffixes = Vec::new();
+        for d in &f.dns_suffixes {
+            dns_suffixes.push(
+                known
+                    .domains
+                    .resolve(c, &strs(&at(format!("\"{d}\""))), d)?,
+            );
+        }
+        let initial = match f.initial {
+            Initial::Fresh => InitialModel::Fresh,
+            Initial::Activated { age_up_to } => {
+                let age = c.not_negative(&strs(&at("age_up_to".into())), "age_up_to", age_up_to)?;
+                if age >= policy.validity {
+                    return Err(c.error(
+                        &strs(&at("age_up_to".into())),
+                        format!(
+                            "age_up_to \"{age_up_to}\" reaches past the validity period \
+                             ({}): such machines would not be licensed",
+                            Duration(policy.validity as i64)
+                        ),
+                    ));
+                }
+                InitialModel::Activated { age_up_to: age }
+            }
+        };
+        c.not_internet(site_id, &strs(&at(format!("\"{}\"", f.site))))?;
+        fleets.push(FleetModel {
+            name: f.name.clone(),
+            site: site_id,
+            domain: domain_id,
+            count: f.count,
+            product,
+            method,
+            arrival,
+            image: f.image,
+            initial,
+            honour_priority: f.honour_priority,
+            host_caching: f.host_caching,
+            clock_skew: f.clock_skew.secs(),
+            online,
+            dns_suffixes,
+        });
+    }
+    Ok((fleets, machines))
+}
+
+/// When the fleet's machines are online (NET-2).
+fn online(
+    c: &Checker,
+    at: &dyn Fn(String) -> [String; 3],
+    online: &Online,
+    duration: SimTime,
+) -> Result<OnlineModel> {
+    Ok(match online {
+        Online::Always => OnlineModel::Always,
+        Online::Daily { hours } => {
+            if !(1..=24).contains(hours) {
+                return Err(c.error(
+                    &strs(&at("Daily".into())),
+                    format!("Daily hours {hours} is outside 1-24"),
+                ));
+            }
+            OnlineModel::Daily { hours: *hours }
+        }
+        Online::Windows(windows) => {
+            let a = at("Windows".into());
+            let mut model: Vec<(SimTime, SimTime)> = Vec::new();
+            for (from, to) in windows {
+                let from_s = c.not_negative(&strs(&a), "window start", *from)?;
+                let to_s = c.positive(&strs(&a), "window end", *to)?;
+                if to_s <= from_s {
+                    return Err(c.error(
+                        &strs(&a),
+                        format!("online window (\"{from}\", \"{to}\") ends before it starts"),
+                    ));
+                }
+                if model.last().is_some_and(|&(_, end)| from_s < end) {
+                    return Err(c.error(
+                        &strs(&a),
+                        format!("online window (\"{from}\", \"{to}\") overlaps or precedes the one before"),
+                    ));
+                }
+                model.push((from_s, to_s));
+            }
+            // A window that reaches the end of the run stays open through the final
+            // sample: ("220d", "365d") in a 365-day run means "online until the end".
+            for w in model.iter_mut().filter(|w| w.1 >= duration) {
+                w.1 = SimTime::MAX;
+            }
+            OnlineModel::Windows(model)
+        }
+        Online::Random { mean_on, mean_off } => {
+            let a = at("Random".into());
+            OnlineModel::Random {
+                mean_on: c.positive(&strs(&a), "mean_on", *mean_on)?,
+                mean_off: c.positive(&strs(&a), "mean_off", *mean_off)?,
+            }
+        }
+    })
+}

@@ -1,0 +1,123 @@
+//! The timeline: what happens when, in file order.
+
+use super::network::link_between;
+use super::{Known, MAX_TIMELINE, policy, unsupported_text};
+use crate::error::Error;
+use crate::methods::kms::resolve as kms;
+use crate::model::{
+    ActionModel, FleetAction, KmsAction, LinkId, LinkModel, NetAction, PortModel, SimTime, Table,
+    TimedAction,
+};
+use crate::scenario::check::{Checker, Result};
+use crate::scenario::schema::{self, Action as A};
+
+pub fn resolve(
+    c: &Checker,
+    s: &schema::Scenario,
+    known: &Known,
+    links: &Table<LinkId, LinkModel>,
+    duration: SimTime,
+    machines: &mut u64,
+) -> Result<Vec<TimedAction>> {
+    if s.timeline.len() > MAX_TIMELINE {
+        return Err(c.error(
+            &["timeline"],
+            format!(
+                "the timeline has {} events, over the limit of {MAX_TIMELINE}",
+                s.timeline.len()
+            ),
+        ));
+    }
+    let mut timeline = Vec::new();
+    for (i, e) in s.timeline.iter().enumerate() {
+        let at = c.locator.find_item("timeline", "Event(", i);
+        let here = |message: String| c.error_at(at, message);
+        let when = e.at.secs();
+        if when < 0 || when as SimTime > duration {
+            return Err(here(format!(
+                "event time \"{}\" lies outside the run (0s to \"{}\")",
+                e.at, s.duration
+            )));
+        }
+        let fleet = |name: &str| known.fleets.resolve_at(&here, name);
+        let host = |name: &str| known.kms.hosts.resolve_at(&here, name);
+        let count = |n: u64| -> Result<u64> {
+            if n == 0 {
+                return Err(here("count must be at least 1".into()));
+            }
+            Ok(n)
+        };
+        let port = |port: schema::Port| -> Result<PortModel> {
+            let (schema::Port::Tcp(p) | schema::Port::Udp(p)) = port;
+            let p16 = u16::try_from(p).ok().filter(|&p| p >= 1);
+            let p16 = p16.ok_or_else(|| here(format!("port {p} is outside 1-65535")))?;
+            Ok(match port {
+                schema::Port::Tcp(_) => PortModel::Tcp(p16),
+                schema::Port::Udp(_) => PortModel::Udp(p16),
+            })
+        };
+        let link = |between: &(String, String)| link_between(&here, &known.sites, links, between);
+        let on_fleet = |name: &str, action: FleetAction| -> Result<ActionModel> {
+            Ok(ActionModel::Fleet {
+                fleet: fleet(name)?,
+                action,
+            })
+        };
+        let action = match &e.action {
+            A::Rearm { fleet: f } => on_fleet(f, FleetAction::Rearm)?,
+            A::Reimage { fleet: f, count: n } => {
+                on_fleet(f, FleetAction::Reimage { count: count(*n)? })?
+            }
+            A::HardwareChange { fleet: f, count: n } => {
+                on_fleet(f, FleetAction::HardwareChange { count: count(*n)? })?
+            }
+            A::AddMachines { fleet: f, count: n } => {
+                *machines = machines.saturating_add(*n);
+                let f = fleet(f)?;
+                ActionModel::Fleet {
+                    fleet: f,
+                    action: FleetAction::AddMachines { count: count(*n)? },
+                }
+            }
+            A::RetireMachines { fleet: f, count: n } => {
+                on_fleet(f, FleetAction::RetireMachines { count: count(*n)? })?
+            }
+            A::SetPolicy(p) => {
+                let change = policy::change(c, &["timeline"], p).map_err(|e| match e {
+                    Error::Scenario { message, .. } => here(message),
+                    other => other,
+                })?;
+                ActionModel::SetPolicy(change)
+            }
+            A::Block { between, port: p } => ActionModel::Network(NetAction::Block {
+                link: link(between)?,
+                port: port(*p)?,
+            }),
+            A::Allow { between, port: p } => ActionModel::Network(NetAction::Allow {
+                link: link(between)?,
+                port: port(*p)?,
+            }),
+            A::LinkDown { between } => ActionModel::Network(NetAction::LinkDown(link(between)?)),
+            A::LinkUp { between } => ActionModel::Network(NetAction::LinkUp(link(between)?)),
+            A::RemoveLicenseKey { .. } => {
+                return Err(here(unsupported_text(
+                    "Kaspersky key removal (RemoveLicenseKey)",
+                )));
+            }
+            A::HostDown(h) => ActionModel::Kms(KmsAction::HostDown(host(h)?)),
+            A::HostUp(h) => ActionModel::Kms(KmsAction::HostUp(host(h)?)),
+            A::HostRestart(h) => ActionModel::Kms(KmsAction::HostRestart(host(h)?)),
+            A::HostReinstall(h) => ActionModel::Kms(KmsAction::HostReinstall(host(h)?)),
+            A::PublishOff(h) => ActionModel::Kms(KmsAction::PublishOff(host(h)?)),
+            A::RemoveSrv { domain, target } => ActionModel::Kms(KmsAction::RemoveSrv {
+                domain: known.domains.resolve_at(&here, domain)?,
+                target: kms::srv_target(&known.kms, target),
+            }),
+        };
+        timeline.push(TimedAction {
+            at: when as SimTime,
+            action,
+        });
+    }
+    Ok(timeline)
+}

@@ -15,7 +15,10 @@
 //!
 //! An entry is 16 bytes: the key packs the time (30 bits: scenarios are at most 20 years,
 //! 630,720,000 s < 2³⁰) above the sequence number (34 bits: 17 billion events), so one u64
-//! comparison orders both; the event payload is at most 8 bytes.
+//! comparison orders both; the event payload is at most 8 bytes. A run can schedule more
+//! than 2³⁴ events (a million machines retrying every 15 minutes for half a year do): when
+//! the numbers run out, the pending events are renumbered 0, 1, 2, … in their order, which
+//! keeps every comparison as it was, and numbering goes on from there.
 
 use super::SimTime;
 use std::cmp::Reverse;
@@ -24,6 +27,8 @@ use std::collections::BinaryHeap;
 const SEQ_BITS: u32 = 34;
 /// Times from here on are clamped: they lie beyond any scenario's end and never run.
 pub const TIME_LIMIT: SimTime = (1 << (64 - SEQ_BITS)) - 1;
+/// How many events can be scheduled before the pending ones are renumbered.
+pub const SEQ_LIMIT: u64 = 1 << SEQ_BITS;
 
 /// What the simulation needs from its event queue.
 pub trait Scheduler<E: Copy> {
@@ -76,12 +81,39 @@ struct Keys {
 }
 
 impl Keys {
+    /// Whether the sequence numbers are used up: the queue must renumber before the next
+    /// push.
+    fn exhausted(&self) -> bool {
+        self.next_seq >= SEQ_LIMIT
+    }
+
     fn key(&mut self, time: SimTime) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
-        debug_assert!(seq < 1 << SEQ_BITS, "more than 2^34 events scheduled");
         (time.min(TIME_LIMIT) << SEQ_BITS) | seq
     }
+
+    /// Starts numbering again after the pending events, whose keys (`pending`, sorted) get
+    /// the sequence numbers 0, 1, 2, … in order: see `renumbered`.
+    fn restart(&mut self, pending: &[u64]) {
+        self.next_seq = pending.len() as u64;
+    }
+}
+
+/// The new key of `key` when the pending events (`sorted`, all their keys) are renumbered:
+/// its time, and its rank among them as sequence number. The map is monotone, so every heap
+/// and bucket keeps its order and no comparison changes.
+fn renumbered(sorted: &[u64], key: u64) -> u64 {
+    (time_of(key) << SEQ_BITS) | sorted.partition_point(|&k| k < key) as u64
+}
+
+/// Renumbers the entries of a heap (rebuilt, though the order cannot change).
+fn renumber_heap<E>(heap: &mut BinaryHeap<Reverse<Entry<E>>>, sorted: &[u64]) {
+    let mut v = std::mem::take(heap).into_vec();
+    for Reverse(e) in &mut v {
+        e.key = renumbered(sorted, e.key);
+    }
+    *heap = BinaryHeap::from(v);
 }
 
 /// A binary heap of every pending event: the reference implementation.
@@ -100,8 +132,28 @@ impl<E: Copy> Default for HeapQueue<E> {
     }
 }
 
+impl<E: Copy> HeapQueue<E> {
+    /// An empty queue whose sequence numbers start at `start` (see
+    /// `CalendarQueue::numbering_from`).
+    pub fn numbering_from(start: u64) -> Self {
+        let mut q = HeapQueue::default();
+        q.keys.next_seq = start;
+        q
+    }
+
+    fn renumber(&mut self) {
+        let mut keys: Vec<u64> = self.heap.iter().map(|Reverse(e)| e.key).collect();
+        keys.sort_unstable();
+        renumber_heap(&mut self.heap, &keys);
+        self.keys.restart(&keys);
+    }
+}
+
 impl<E: Copy> Scheduler<E> for HeapQueue<E> {
     fn push(&mut self, time: SimTime, event: E) {
+        if self.keys.exhausted() {
+            self.renumber();
+        }
         let key = self.keys.key(time);
         self.heap.push(Reverse(Entry { key, event }));
     }
@@ -289,8 +341,41 @@ fn unwrap<E>(v: Vec<Reverse<Entry<E>>>) -> Vec<Entry<E>> {
     v.into_iter().map(|Reverse(e)| e).collect()
 }
 
+impl<E: Copy> CalendarQueue<E> {
+    /// An empty queue whose sequence numbers start at `start`, as if that many events had
+    /// been scheduled already: lets a test cross the renumbering of a very long run.
+    pub fn numbering_from(start: u64) -> Self {
+        let mut q = CalendarQueue::default();
+        q.keys.next_seq = start;
+        q
+    }
+
+    /// The sequence numbers ran out: renumber every pending event in order (see
+    /// `renumbered`). Happens once per 2³⁴ pushes, so its cost does not matter.
+    fn renumber(&mut self) {
+        let mut keys: Vec<u64> = Vec::with_capacity(self.len());
+        keys.extend(self.current.iter().map(|Reverse(e)| e.key));
+        for bucket in self.hours.iter().chain(&self.days) {
+            keys.extend(bucket.iter().map(|e| e.key));
+        }
+        keys.extend(self.overflow.iter().map(|Reverse(e)| e.key));
+        keys.sort_unstable();
+        renumber_heap(&mut self.current, &keys);
+        for bucket in self.hours.iter_mut().chain(&mut self.days) {
+            for e in bucket {
+                e.key = renumbered(&keys, e.key);
+            }
+        }
+        renumber_heap(&mut self.overflow, &keys);
+        self.keys.restart(&keys);
+    }
+}
+
 impl<E: Copy> Scheduler<E> for CalendarQueue<E> {
     fn push(&mut self, time: SimTime, event: E) {
+        if self.keys.exhausted() {
+            self.renumber();
+        }
         let key = self.keys.key(time);
         self.place(Entry { key, event });
     }
@@ -334,6 +419,17 @@ mod tests {
 
     fn drain<Q: Scheduler<char>>(mut q: Q) -> Vec<(SimTime, char)> {
         std::iter::from_fn(|| q.pop()).collect()
+    }
+
+    /// The renumbering keeps the order exact (tests/it/regression.rs crosses it in a long
+    /// mixed sequence; here, ties at one instant).
+    #[test]
+    fn renumbering_keeps_ties_in_scheduling_order() {
+        let mut q = CalendarQueue::numbering_from(SEQ_LIMIT - 2);
+        for c in ['a', 'b', 'c', 'd'] {
+            q.push(5, c);
+        }
+        assert_eq!(drain(q), vec![(5, 'a'), (5, 'b'), (5, 'c'), (5, 'd')]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use machines::Machines;
 
 /// What a method's code may use besides its own state: the world's shared parts, borrowed
 /// for one call.
-pub struct Env<'a, P> {
+pub(crate) struct Env<'a, P> {
     pub model: &'a Model,
     pub policy: &'a PolicyModel,
     pub topology: &'a Topology,
@@ -32,7 +32,7 @@ pub struct Env<'a, P> {
 
 /// The servers of every method during a run.
 #[derive(Debug)]
-pub struct Methods {
+pub(crate) struct Methods {
     pub kms: kms::Kms,
 }
 

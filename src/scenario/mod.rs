@@ -2,7 +2,7 @@
 //! uses to point at the text (`locate.rs`, `check.rs`). Turning a parsed file into a `Model`
 //! is `resolve`'s job.
 
-pub mod check;
+pub(crate) mod check;
 pub mod duration;
-pub mod locate;
+pub(crate) mod locate;
 pub mod schema;

@@ -3,10 +3,12 @@
 
 mod bad_input;
 mod cli;
+mod cli_snapshots;
 mod compare;
 mod determinism;
 mod examples;
 mod network;
+mod regression;
 mod report;
 mod snapshots;
 mod support;

@@ -26,7 +26,7 @@ impl Kms {
     /// threshold (KMS-CLI-8), else the failure code: 0xC004F038 if the count was too low,
     /// the most specific refusal if hosts answered but refused (0xC004F042 first), otherwise
     /// 0xC004F074 (no record, DNS unreachable, every host unreachable).
-    pub fn exchange<P: Probe>(
+    pub(crate) fn exchange<P: Probe>(
         &mut self,
         env: &mut Env<'_, P>,
         m: MachineId,
@@ -130,7 +130,12 @@ impl Kms {
     /// DNS-2: the domain whose `_vlmcs._tcp` records machine `m` gets: its own domain, then
     /// the domains of its suffix search list, the first that answers with records. NET-1: a
     /// domain's DNS server must be reachable on UDP 53.
-    pub fn lookup<P>(&self, env: &Env<'_, P>, m: MachineId, now: SimTime) -> Option<DomainId> {
+    pub(crate) fn lookup<P>(
+        &self,
+        env: &Env<'_, P>,
+        m: MachineId,
+        now: SimTime,
+    ) -> Option<DomainId> {
         let fleet = &env.model.fleets[env.machines[m].fleet];
         fleet
             .domain
@@ -210,7 +215,7 @@ impl Kms {
     /// `Activated(age_up_to)` at t = 0: if the last renewal (at `renewed_at`) lies within the
     /// CMID retention window, the machine's CMID is already in the table of the host that
     /// discovery picks now, which is also its cached host.
-    pub fn place_at_start<P>(
+    pub(crate) fn place_at_start<P>(
         &mut self,
         env: &mut Env<'_, P>,
         m: MachineId,

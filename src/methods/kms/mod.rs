@@ -5,7 +5,7 @@
 mod attempt;
 pub mod discovery;
 pub mod host;
-pub mod resolve;
+pub(crate) mod resolve;
 pub mod stats;
 pub mod summary;
 
@@ -33,7 +33,7 @@ pub fn activates(count: u32, threshold: u32) -> bool {
 
 /// The KMS hosts and DNS records during a run.
 #[derive(Debug)]
-pub struct Kms {
+pub(crate) struct Kms {
     pub hosts: Table<HostId, KmsHost>,
     /// Whether each host still publishes itself in DNS (PublishOff stops it).
     publishing: Table<HostId, bool>,

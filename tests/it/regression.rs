@@ -1,0 +1,206 @@
+//! One test per bug found, each naming what it guards against.
+
+use crate::support::{DAY, HOUR, model, one_host, run, summary};
+use actsim::engine::queue::{CalendarQueue, HeapQueue, SEQ_LIMIT, Scheduler};
+use actsim::time::SimTime;
+
+/// Thirty PCs activate at t = 0 and renew weekly; all retire on day 20 (last seen day 14).
+/// Day 50: the CMID retention becomes 60 days, so their entries (36 days old) count again.
+/// Day 51: one new PC asks: it sees 31 and activates — unless a sample expired the table
+/// with the old 30-day retention in between, which it did with daily samples.
+fn retention_scenario(sample_every: &str) -> String {
+    one_host(
+        "100d",
+        "ServerC",
+        r#"Fleet(name: "pcs", site: "hq", count: 30, activation: Kms())"#,
+        r#"Event(at: "20d", do: RetireMachines(fleet: "pcs", count: 30)),
+           Event(at: "50d", do: SetPolicy(Policy(cmid_retention: "60d"))),
+           Event(at: "51d", do: AddMachines(fleet: "pcs", count: 1))"#,
+    )
+    .replace(
+        "duration: \"100d\",",
+        &format!("duration: \"100d\", sample_every: \"{sample_every}\","),
+    )
+}
+
+/// Bug: `Observer::sample` expired the hosts' CMID tables, so the sampling grid changed the
+/// simulation. Observation is read-only now: every grid gives the same run.
+#[test]
+fn sampling_never_changes_the_run() {
+    let runs: Vec<_> = ["1d", "7d", "100d", "1h"]
+        .iter()
+        .map(|every| run(&retention_scenario(every)))
+        .collect();
+    let (first_model, first) = &runs[0];
+    let s = summary(first_model, first);
+    assert_eq!(
+        s["fleets"]["pcs"]["final"]["licensed"], 1,
+        "the new PC activated"
+    );
+    assert_eq!(s["outcomes"]["activated"], 31);
+    for (m, o) in &runs[1..] {
+        let other = summary(m, o);
+        assert_eq!(o.outcomes, first.outcomes);
+        assert_eq!(o.events, first.events);
+        assert_eq!(other["fleets"]["pcs"]["final"], s["fleets"]["pcs"]["final"]);
+        assert_eq!(other["hosts"], s["hosts"]);
+    }
+}
+
+/// Bug: ids were `u16` made with `i as u16`, so a 65,537th host wrapped to the first. Every
+/// list is capped below the id range, and a longer one is refused with the limit.
+#[test]
+fn a_list_longer_than_the_id_range_is_refused_not_wrapped() {
+    let hosts: Vec<String> = (0..10_001)
+        .map(|i| format!("KmsHost(name: \"h{i}\", site: \"hq\", publish: false)"))
+        .collect();
+    let text = format!(
+        r#"Scenario(name: "many", duration: "1d",
+            sites: [Site(name: "hq")],
+            kms_hosts: [{}],
+            fleets: [Fleet(name: "pcs", site: "hq", count: 1, activation: Kms(discovery: Static("h10000")))])"#,
+        hosts.join(", ")
+    );
+    let err = actsim::parse("many.ron", text.as_bytes()).unwrap_err();
+    assert_eq!(err.exit_code(), 65);
+    let message = err.to_string();
+    assert!(
+        message.contains("kms_hosts") && message.contains("10000"),
+        "{message}"
+    );
+}
+
+/// A long mixed sequence of pushes and pops at few distinct times (many ties), some far
+/// ahead, as seen from the queue's pops.
+fn pops<Q: Scheduler<u32>>(mut q: Q) -> Vec<(SimTime, u32)> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    for round in 0..40u64 {
+        for k in 0..25u64 {
+            let far = if k % 7 == 0 { 400 * DAY } else { 0 };
+            q.push(round * HOUR + (k % 3) * 1_800 + far, n);
+            n += 1;
+        }
+        for _ in 0..20 {
+            out.extend(q.pop());
+        }
+    }
+    out.extend(std::iter::from_fn(|| q.pop()));
+    out
+}
+
+/// Bug: the event queue's 34-bit sequence number could overflow into the time bits in a
+/// release build (only a debug assertion guarded it): a million machines retrying every 15
+/// minutes for half a year schedule 1.7 × 10¹⁰ events. Now the pending events are
+/// renumbered when the numbers run out, and the order stays exact.
+#[test]
+fn the_event_order_survives_running_out_of_sequence_numbers() {
+    let reference = pops(HeapQueue::default());
+    assert_eq!(reference.len(), 1_000);
+    assert!(
+        reference
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 || w[0].1 < w[1].1),
+        "ties pop in scheduling order"
+    );
+    let late = SEQ_LIMIT - 300;
+    assert_eq!(pops(HeapQueue::numbering_from(late)), reference);
+    assert_eq!(pops(CalendarQueue::numbering_from(late)), reference);
+}
+
+/// KMS-HOST-4: a 7th host on a 6-host key was never activated with it, so it has no
+/// reactivation to use: after `HostReinstall` it still refuses every client (0xC004F041).
+/// It used to become activated and serve.
+#[test]
+fn kms_host_4_a_seventh_host_stays_unactivated_after_reinstall() {
+    let hosts: Vec<String> = (1..=7)
+        .map(|i| {
+            format!("KmsHost(name: \"k{i}\", site: \"hq\", host_key: \"csvlk\", publish: false)")
+        })
+        .collect();
+    let text = format!(
+        r#"Scenario(name: "seventh", duration: "10d",
+            sites: [Site(name: "hq")],
+            domains: [Domain(name: "corp", dns_site: "hq")],
+            host_keys: [HostKey(name: "csvlk", max_hosts: 6)],
+            kms_hosts: [{}],
+            fleets: [Fleet(name: "servers", site: "hq", count: 6, product: "WindowsServerC",
+                           activation: Kms(discovery: Static("k7")))],
+            timeline: [Event(at: "1d", do: HostReinstall("k7"))])"#,
+        hosts.join(", ")
+    );
+    let m = model(&text);
+    let o = actsim::run(&m, m.seed);
+    let s = summary(&m, &o);
+    assert_eq!(s["outcomes"]["activated"], 0);
+    assert_eq!(s["fleets"]["servers"]["final"]["licensed"], 0);
+    // 6 servers × (12 tries a day for 10 days, plus the one at the end).
+    assert_eq!(s["outcomes"]["0xC004F041"], 6 * (12 * 10 + 1));
+}
+
+/// KMS-COUNT-6: a host that was down and comes back has restarted its service, so its table
+/// is empty: a PC arriving an hour after `HostUp` gets count 1. It used to get 31 (the
+/// thirty PCs of before the outage) and activate at once.
+#[test]
+fn kms_count_6_a_host_coming_back_up_starts_counting_from_zero() {
+    let text = one_host(
+        "3d",
+        "ServerC",
+        r#"Fleet(name: "pcs", site: "hq", count: 30, activation: Kms()),
+           Fleet(name: "late", site: "hq", count: 1, activation: Kms(), arrival: At("2d 1h"))"#,
+        r#"Event(at: "1d", do: HostDown("kms1")), Event(at: "2d", do: HostUp("kms1"))"#,
+    );
+    let (m, o) = run(&text);
+    let s = summary(&m, &o);
+    assert_eq!(
+        s["fleets"]["late"]["first_licensed_s"],
+        serde_json::Value::Null
+    );
+    let late = o
+        .populations
+        .iter()
+        .find(|p| m.fleets[p.population.fleet].name == "late");
+    assert_eq!(late.map(|p| p.first_licensed), Some(None));
+}
+
+/// KMS-COUNT-4, KMS-COUNT-6: a reinstalled host is a new installation: its table's capacity
+/// starts from nothing again, so after servers only (threshold 5) it holds 10 CMIDs. It used
+/// to keep the 50 it had grown to when a client asked before.
+#[test]
+fn kms_count_6_a_reinstalled_host_contacted_by_servers_only_holds_ten() {
+    let text = one_host(
+        "10d",
+        "ServerC",
+        r#"Fleet(name: "pc", site: "hq", count: 1, activation: Kms()),
+           Fleet(name: "servers", site: "hq", count: 12, product: "WindowsServerC", activation: Kms())"#,
+        r#"Event(at: "12h", do: RetireMachines(fleet: "pc", count: 1)),
+           Event(at: "1d", do: HostReinstall("kms1"))"#,
+    );
+    let (m, o) = run(&text);
+    // hosts.csv rows: per day, windows then office. Day 0: 13 CMIDs (a client asked, so the
+    // capacity is 50). The reinstall empties the table; the servers renew on day 7 and, with
+    // servers only since, the table holds 10 of the 12.
+    let windows = |day: usize| o.series.hosts[day * 2].count;
+    assert_eq!(windows(0), 13);
+    assert_eq!(windows(2), 0);
+    assert_eq!(windows(8), 10);
+    assert_eq!(summary(&m, &o)["hosts"]["kms1"]["max_count"]["windows"], 13);
+}
+
+/// KMS-HOST-3: a client-OS host may hold an Office host key beside its Client VL key (seed
+/// 002: Windows 7 can host Office KMS); such a scenario is valid and activates Office.
+#[test]
+fn kms_host_3_a_client_os_host_serves_office() {
+    let text = one_host(
+        "1d",
+        "ClientVl, Office",
+        r#"Fleet(name: "office", site: "hq", count: 5, product: "Office", activation: Kms())"#,
+        "",
+    )
+    .replace(
+        "keys: [ClientVl, Office]",
+        "os: Client, keys: [ClientVl, Office]",
+    );
+    let (m, o) = run(&text);
+    assert_eq!(summary(&m, &o)["fleets"]["office"]["final"]["licensed"], 5);
+}

@@ -7,7 +7,7 @@
 //! closures of `tried` and `discovery` are never called unless a probe asks for them.
 
 use crate::code::Code;
-use crate::model::{DomainId, FleetId, HostId, MachineId, Pool, StateSet};
+use crate::model::{DomainId, FleetId, HostId, KeyInstall, MachineId, MakKeyId, Pool, StateSet};
 use crate::time::SimTime;
 
 /// The state a machine leaves or enters: its index in its family (`StateSet`).
@@ -49,6 +49,13 @@ pub trait Probe {
     /// An attempt ended with `code`; the next one is due at `next`.
     fn attempted(&mut self, m: MachineId, fleet: FleetId, code: Code, next: SimTime, now: SimTime);
 
+    /// An attempt ended without an outcome: the method acts for the machine later (a
+    /// telephone call placed, a proxy's batch awaited), at `until` (`NEVER`: it calls back).
+    fn waiting(&mut self, _m: MachineId, _fleet: FleetId, _until: SimTime, _now: SimTime) {}
+
+    /// One activation of MAK `key` was used: `used` so far, `remaining` left (MAK-1).
+    fn mak_activation(&mut self, _key: MakKeyId, _used: u64, _remaining: u64, _now: SimTime) {}
+
     /// An attempt fell due while the machine was offline; it waits until `until` (NET-2).
     fn offline(&mut self, m: MachineId, fleet: FleetId, until: SimTime, now: SimTime);
 
@@ -73,6 +80,9 @@ pub trait Probe {
         activating: bool,
         now: SimTime,
     );
+
+    /// KMS-GEN-3: a host key of `generation` was installed on host `h`, with this result.
+    fn key_install(&mut self, _h: HostId, _generation: u8, _result: KeyInstall, _now: SimTime) {}
 
     /// An attempt picked host `h` but could not reach it.
     fn host_failure(&mut self, h: HostId, pool: Pool);
@@ -125,6 +135,14 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
         self.0.offline(m, fleet, until, now);
         self.1.offline(m, fleet, until, now);
     }
+    fn waiting(&mut self, m: MachineId, fleet: FleetId, until: SimTime, now: SimTime) {
+        self.0.waiting(m, fleet, until, now);
+        self.1.waiting(m, fleet, until, now);
+    }
+    fn mak_activation(&mut self, key: MakKeyId, used: u64, remaining: u64, now: SimTime) {
+        self.0.mak_activation(key, used, remaining, now);
+        self.1.mak_activation(key, used, remaining, now);
+    }
     fn outcome(&mut self, m: MachineId, fleet: FleetId, code: Code, now: SimTime) {
         self.0.outcome(m, fleet, code, now);
         self.1.outcome(m, fleet, code, now);
@@ -152,6 +170,10 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
     fn host_failure(&mut self, h: HostId, pool: Pool) {
         self.0.host_failure(h, pool);
         self.1.host_failure(h, pool);
+    }
+    fn key_install(&mut self, h: HostId, generation: u8, result: KeyInstall, now: SimTime) {
+        self.0.key_install(h, generation, result, now);
+        self.1.key_install(h, generation, result, now);
     }
     fn stale_record(&mut self, d: DomainId) {
         self.0.stale_record(d);

@@ -9,7 +9,7 @@ use crate::model::FleetId;
 use crate::observe::trace::{Happening, Record, Tracer};
 use crate::scenario::duration;
 use crate::time::{SimTime, human as time};
-use crate::world::{Status, World};
+use crate::world::{Channel, KmsStatus, Status, World};
 use std::fmt::Write;
 
 pub fn trace(args: &TraceArgs) -> Exit {
@@ -115,7 +115,11 @@ fn table(out: &mut String, records: &[Record]) {
                 if !after.is_empty() {
                     after.push_str("; ");
                 }
-                let _ = write!(after, "next {}", time(*next));
+                if *next == crate::time::NEVER {
+                    after.push_str("no attempt of its own due");
+                } else {
+                    let _ = write!(after, "next {}", time(*next));
+                }
                 i += usize::from(change.is_some());
                 format!(
                     "{:<26} {:<40} {:>6}  {:<11} {after}",
@@ -125,6 +129,18 @@ fn table(out: &mut String, records: &[Record]) {
                     outcome.as_str()
                 )
             }
+            Happening::Waiting { discovery, until } => format!(
+                "{:<26} {:<40} {:>6}  {:<11} {}",
+                discovery,
+                "",
+                "",
+                "waits",
+                if *until == crate::time::NEVER {
+                    "until the method acts".to_owned()
+                } else {
+                    format!("next {}", time(*until))
+                }
+            ),
             Happening::Offline { until } => format!(
                 "{:<26} {:<40} {:>6}  {:<11} waits until {}",
                 "",
@@ -171,6 +187,10 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
         );
         return;
     }
+    if !matches!(s.channel, Channel::Kms(_)) {
+        let _ = writeln!(out, "  Name: {}", s.product);
+        let _ = writeln!(out, "  Activation ID: {}", s.activation_id);
+    }
     let remaining = s.deadline.map(|d| d.saturating_sub(s.at));
     let (status, line) = match s.state {
         LicenceState::Grace => (
@@ -194,8 +214,42 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
     if let Some(line) = line {
         let _ = writeln!(out, "  {line}");
     }
+    match &s.channel {
+        Channel::Kms(k) => kms_lines(out, s, k, last_count),
+        Channel::Mak {
+            key,
+            mode,
+            remaining,
+        } => {
+            let _ = writeln!(out, "  Product Key Channel: Volume:MAK ({mode}, key {key})");
+            let _ = writeln!(out, "  Remaining MAK activations: {remaining}");
+        }
+        Channel::Adba { domain, fallback } => {
+            let _ = writeln!(out, "  Configured Activation Type: AD (Active Directory)");
+            let _ = writeln!(
+                out,
+                "  AD Activation Object: {}",
+                domain
+                    .as_ref()
+                    .map_or("none in the machine's domain".to_owned(), |d| format!(
+                        "in domain {d}"
+                    ))
+            );
+            if let Some(k) = fallback {
+                let _ = writeln!(out, "  KMS fallback:");
+                kms_lines(out, s, k, last_count);
+            }
+        }
+    }
+    if let Some(next) = s.next_attempt {
+        let _ = writeln!(out, "  Next activation or renewal attempt: {}", time(next));
+    }
+}
+
+/// The KMS client's lines of `slmgr /dlv`.
+fn kms_lines(out: &mut String, s: &Status, k: &KmsStatus, last_count: Option<u32>) {
     let _ = writeln!(out, "  Client Machine ID (CMID): {:016x}", s.cmid);
-    match (&s.kms_name, s.static_host) {
+    match (&k.kms_name, k.static_host) {
         (Some(h), true) => {
             let _ = writeln!(out, "  Registered KMS machine name: {h}");
         }
@@ -209,7 +263,7 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
     let _ = writeln!(
         out,
         "  KMS host caching: {}",
-        s.cached_host
+        k.cached_host
             .as_ref()
             .map_or("no host cached".to_owned(), |h| format!(
                 "Enabled, cached host {h}"
@@ -220,17 +274,12 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
         "  Activation interval: {} minutes",
         s.activation_interval / 60
     );
-    let _ = writeln!(
-        out,
-        "  Renewal interval: {} minutes",
-        s.renewal_interval / 60
-    );
+    if let Some(r) = s.renewal_interval {
+        let _ = writeln!(out, "  Renewal interval: {} minutes", r / 60);
+    }
     let _ = writeln!(
         out,
         "  Last count returned by a KMS host: {}",
         last_count.map_or("none yet".to_owned(), |c| c.to_string())
     );
-    if let Some(next) = s.next_attempt {
-        let _ = writeln!(out, "  Next activation or renewal attempt: {}", time(next));
-    }
 }

@@ -62,13 +62,45 @@ pub struct Timers {
     pub oot_grace: SimTime,
 }
 
+/// What an activation attempt came to, as the machine's method says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Activated (or renewed): licensed for `valid_for` from now (`NEVER`: for good, as a
+    /// MAK activation, MAK-2); the next try `next` later (`NEVER`: none).
+    Success { valid_for: SimTime, next: SimTime },
+    /// Failed with `code`; the next try `retry` later.
+    Failure { code: Code, retry: SimTime },
+    /// Nothing happened yet: the method acts for the machine later (a telephone call, a VAMT
+    /// proxy's batch). The next attempt is at `until` (`NEVER`: the method calls back).
+    Wait { until: SimTime },
+}
+
+impl Answer {
+    /// A KMS-style answer: success keeps the licence for the validity period and renews
+    /// after the renewal interval (KMS-CLI-3, KMS-CLI-4); a failure retries after the
+    /// activation interval (KMS-CLI-2).
+    pub fn with_timers(failure: Option<Code>, timers: &Timers) -> Answer {
+        match failure {
+            None => Answer::Success {
+                valid_for: timers.validity,
+                next: timers.renewal_interval,
+            },
+            Some(code) => Answer::Failure {
+                code,
+                retry: timers.activation_interval,
+            },
+        }
+    }
+}
+
 /// What a finished attempt did to the licence, and when to try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AfterAttempt {
     pub licence: Licence,
     pub next_attempt: SimTime,
-    /// The outcome to record: `Activated`/`Renewed` on success, else the failure code.
-    pub outcome: Code,
+    /// The outcome to record: `Activated`/`Renewed` on success, else the failure code;
+    /// None when the method only made the machine wait.
+    pub outcome: Option<Code>,
 }
 
 impl Licence {
@@ -88,35 +120,35 @@ impl Licence {
         }
     }
 
-    /// The result of an attempt at `now`. `failure` is None when a host replied with a count
-    /// at or over the threshold, else the code the attempt failed with.
+    /// The result of an attempt at `now`.
     ///
-    /// - Success (KMS-CLI-3, KMS-CLI-4): licensed for `validity` from now, next try after the renewal
-    ///   interval; from notification or any grace the machine becomes licensed at once
-    ///   (KMS-CLI-5).
-    /// - Failure (KMS-CLI-2, KMS-CLI-3, KMS-CLI-6): the state does not change — a licensed machine whose
-    ///   renewal fails stays licensed until its validity ends — and it retries after the
-    ///   activation interval.
-    pub fn after_attempt(
-        self,
-        now: SimTime,
-        failure: Option<Code>,
-        timers: &Timers,
-    ) -> AfterAttempt {
-        match failure {
-            None => AfterAttempt {
-                outcome: if self.state == LicenceState::Licensed {
+    /// - Success (KMS-CLI-3, KMS-CLI-4): licensed for the answer's validity from now, next try
+    ///   as the answer says; from notification or any grace the machine becomes licensed at
+    ///   once (KMS-CLI-5).
+    /// - Failure (KMS-CLI-2, KMS-CLI-3, KMS-CLI-6): the state does not change — a licensed
+    ///   machine whose renewal fails stays licensed until its validity ends — and it retries
+    ///   after the answer's retry interval.
+    /// - Wait: nothing changes.
+    pub fn after_attempt(self, now: SimTime, answer: Answer) -> AfterAttempt {
+        match answer {
+            Answer::Success { valid_for, next } => AfterAttempt {
+                outcome: Some(if self.state == LicenceState::Licensed {
                     Code::Renewed
                 } else {
                     Code::Activated
-                },
-                licence: Licence::licensed_until(now.saturating_add(timers.validity)),
-                next_attempt: now.saturating_add(timers.renewal_interval),
+                }),
+                licence: Licence::licensed_until(now.saturating_add(valid_for)),
+                next_attempt: now.saturating_add(next),
             },
-            Some(code) => AfterAttempt {
-                outcome: code,
+            Answer::Failure { code, retry } => AfterAttempt {
+                outcome: Some(code),
                 licence: self,
-                next_attempt: now.saturating_add(timers.activation_interval),
+                next_attempt: now.saturating_add(retry),
+            },
+            Answer::Wait { until } => AfterAttempt {
+                outcome: None,
+                licence: self,
+                next_attempt: until,
             },
         }
     }
@@ -195,28 +227,30 @@ mod tests {
     #[test]
     fn kms_cli_2_an_unactivated_client_retries_every_activation_interval() {
         let l = Licence::fresh(0, 30 * D);
-        let a = l.after_attempt(10, Some(Code::CountTooLow), &TIMERS);
+        let a = l.after_attempt(10, Answer::with_timers(Some(Code::CountTooLow), &TIMERS));
         assert_eq!(a.next_attempt, 10 + 2 * H);
         assert_eq!(a.licence, l);
-        assert_eq!(a.outcome, Code::CountTooLow);
+        assert_eq!(a.outcome, Some(Code::CountTooLow));
     }
 
     #[test]
     fn kms_cli_3_4_success_restarts_validity_and_renewal_timer() {
         let l = Licence::fresh(0, 30 * D);
-        let a = l.after_attempt(100, None, &TIMERS);
-        assert_eq!(a.outcome, Code::Activated);
+        let a = l.after_attempt(100, Answer::with_timers(None, &TIMERS));
+        assert_eq!(a.outcome, Some(Code::Activated));
         assert_eq!(a.licence, Licence::licensed_until(100 + 180 * D));
         assert_eq!(a.next_attempt, 100 + 7 * D);
-        let b = a.licence.after_attempt(7 * D + 100, None, &TIMERS);
-        assert_eq!(b.outcome, Code::Renewed);
+        let b = a
+            .licence
+            .after_attempt(7 * D + 100, Answer::with_timers(None, &TIMERS));
+        assert_eq!(b.outcome, Some(Code::Renewed));
         assert_eq!(b.licence.deadline, 187 * D + 100);
     }
 
     #[test]
     fn kms_cli_3_6_a_failed_renewal_keeps_the_licence_and_retries_at_the_activation_interval() {
         let l = Licence::licensed_until(180 * D);
-        let a = l.after_attempt(7 * D, Some(Code::NoHost), &TIMERS);
+        let a = l.after_attempt(7 * D, Answer::with_timers(Some(Code::NoHost), &TIMERS));
         assert_eq!(a.licence, l);
         assert_eq!(a.next_attempt, 7 * D + 2 * H);
     }
@@ -239,9 +273,48 @@ mod tests {
         let (n, notified) = Licence::fresh(0, 30 * D).at_deadline(&TIMERS);
         assert!(notified);
         assert_eq!(n.state, LicenceState::Notification);
-        let a = n.after_attempt(31 * D, None, &TIMERS);
-        assert_eq!(a.outcome, Code::Activated);
+        let a = n.after_attempt(31 * D, Answer::with_timers(None, &TIMERS));
+        assert_eq!(a.outcome, Some(Code::Activated));
         assert_eq!(a.licence.state, LicenceState::Licensed);
+    }
+
+    /// MAK-2: a MAK activation is for good: no validity to lapse, nothing to renew.
+    #[test]
+    fn mak_2_an_activation_for_good_never_lapses() {
+        let answer = Answer::Success {
+            valid_for: NEVER,
+            next: NEVER,
+        };
+        let a = Licence::fresh(0, 30 * D).after_attempt(5 * D, answer);
+        assert_eq!(a.licence, Licence::licensed_until(NEVER));
+        assert_eq!(a.next_attempt, NEVER);
+        assert_eq!(a.outcome, Some(Code::Activated));
+    }
+
+    /// ADBA-2: an ADBA check licenses the machine for the ADBA validity from that check, and
+    /// the next check is 7 days later; a lapse goes to out-of-tolerance grace as for KMS.
+    #[test]
+    fn adba_2_validity_runs_from_the_last_check() {
+        let check = Answer::Success {
+            valid_for: 180 * D,
+            next: 7 * D,
+        };
+        let a = Licence::fresh(0, 30 * D).after_attempt(0, check);
+        let b = a.licence.after_attempt(7 * D, check);
+        assert_eq!(b.licence.deadline, 187 * D);
+        assert_eq!(b.next_attempt, 14 * D);
+        assert_eq!(b.outcome, Some(Code::Renewed));
+        let (oot, _) = b.licence.at_deadline(&TIMERS);
+        assert_eq!(oot.state, LicenceState::OotGrace);
+    }
+
+    /// A method may make the machine wait (a telephone call placed): nothing changes, no
+    /// outcome is counted.
+    #[test]
+    fn waiting_changes_nothing() {
+        let l = Licence::fresh(0, 30 * D);
+        let a = l.after_attempt(0, Answer::Wait { until: D });
+        assert_eq!((a.licence, a.next_attempt, a.outcome), (l, D, None));
     }
 
     #[test]

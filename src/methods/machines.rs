@@ -5,10 +5,17 @@
 
 use super::kms::Cmid;
 use super::licence::{Licence, LicenceState, MAX_REARMS};
+use crate::engine::Streams;
 use crate::engine::random::{name_hash, stream_of};
-use crate::model::{FleetId, HostId, Image, MachineId, Table};
-use crate::net::schedule::RandomCursor;
+use crate::model::{FleetId, HostId, Image, MachineId, Model, OnlineModel, Table};
+use crate::net::schedule::{
+    DAILY_JITTER, RandomCursor, RandomSchedule, daily_next_online, windows_next_online,
+};
 use crate::time::{NEVER, SimTime};
+
+/// Stream kind of a machine's schedule draws: kept apart from its activation draws, so a
+/// schedule change never shifts them.
+const SCHEDULE_STREAM: u64 = 0x5c4e_d01e;
 use std::ops::{Index, IndexMut};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +51,9 @@ pub struct Machine {
     pub jitter: u16,
     pub presence: Presence,
     pub rearms_left: u8,
+    /// Bits a method keeps about the machine (MAK: a telephone call is placed, the machine
+    /// waits for a proxy's batch). Cleared when the machine is installed anew.
+    pub flags: u8,
 }
 
 impl Machine {
@@ -117,6 +127,7 @@ impl Machines {
             jitter: 0,
             presence: Presence::NotArrived,
             rearms_left: MAX_REARMS,
+            flags: 0,
         });
         self.installs.push(0);
         self.cursor.push(RandomCursor::default());
@@ -144,6 +155,42 @@ impl Machines {
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = m;
+    }
+
+    fn schedule_stream(&self, m: MachineId) -> u64 {
+        stream_of(self.stream(m), SCHEDULE_STREAM)
+    }
+
+    /// The machine's `Daily` start jitter, uniform in [0, 1 h), from its schedule stream.
+    pub fn daily_jitter(&self, streams: &mut Streams, m: MachineId) -> u16 {
+        streams.below(self.schedule_stream(m), 0, DAILY_JITTER) as u16
+    }
+
+    /// NET-2: the first instant at or after `t` when machine `m` is online (`NEVER` if it
+    /// never is again). Schedules answer directly, so nothing runs per machine per day.
+    pub fn next_online(
+        &mut self,
+        model: &Model,
+        streams: &mut Streams,
+        m: MachineId,
+        t: SimTime,
+    ) -> SimTime {
+        match &model.fleets[self[m].fleet].online {
+            OnlineModel::Always => t,
+            OnlineModel::Daily { hours } => {
+                daily_next_online(t, *hours, SimTime::from(self[m].jitter))
+            }
+            OnlineModel::Windows(windows) => windows_next_online(t, windows),
+            OnlineModel::Random { mean_on, mean_off } => {
+                let stream = self.schedule_stream(m);
+                let mut schedule = RandomSchedule {
+                    mean_on: *mean_on,
+                    mean_off: *mean_off,
+                    draw: |k| streams.bits(stream, k),
+                };
+                schedule.next_online(&mut self.cursor[m.index()], t)
+            }
+        }
     }
 
     /// The next draw number of machine `m`'s stream (and uses it).
@@ -186,6 +233,12 @@ impl Machines {
 mod tests {
     use super::*;
     use crate::model::Id;
+
+    /// Every event touches one machine record: it must stay one cache line.
+    #[test]
+    fn a_machine_record_is_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Machine>(), 64);
+    }
 
     #[test]
     fn kms_count_7_clones_share_one_cmid_until_rearmed() {

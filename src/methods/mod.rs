@@ -6,18 +6,26 @@
 //! variant of `model::Method` (and of `schema::Activation` for the file format), and an arm
 //! in each `match` below.
 
+pub mod adba;
 pub mod kms;
 pub mod licence;
 pub mod machines;
+pub mod mak;
 
-use crate::code::Code;
 use crate::engine::Streams;
-use crate::model::{MachineId, Method, Model, PolicyModel};
+use crate::model::{DNS_PORT, FleetId, MachineId, MakMode, Method, Model, PolicyModel, PortModel};
 use crate::net::topology::Topology;
 use crate::probe::Probe;
-use crate::time::SimTime;
-use licence::Timers;
+use crate::time::{NEVER, SimTime};
+use licence::{Answer, Timers};
 use machines::Machines;
+
+/// An event of a method's own (small and `Copy`, as the world's events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A VAMT proxy's daily batch for a MAK fleet (MAK-2).
+    MakBatch(FleetId),
+}
 
 /// What a method's code may use besides its own state: the world's shared parts, borrowed
 /// for one call.
@@ -30,30 +38,135 @@ pub(crate) struct Env<'a, P> {
     pub probe: &'a mut P,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// MIX-1: each fleet uses its own method: its timers and its ports come from it.
+    #[test]
+    fn mix_1_each_fleet_activates_by_its_own_method() {
+        let model = crate::parse(
+            "mix.ron",
+            br#"Scenario(name: "mix", duration: "1d",
+                sites: [Site(name: "hq"), Site(name: "lab")],
+                domains: [Domain(name: "corp", dns_site: "hq", dc_sites: ["hq"], adba: true)],
+                kms_hosts: [KmsHost(name: "kms1", site: "hq")],
+                mak_keys: [MakKey(name: "k", activations: 5)],
+                fleets: [
+                    Fleet(name: "kms", site: "hq", count: 1, activation: Kms()),
+                    Fleet(name: "adba", site: "hq", count: 1, activation: Adba()),
+                    Fleet(name: "mak", site: "lab", count: 1, activation: Mak(key: "k", mode: Proxy(via: "hq"))),
+                ])"#,
+        )
+        .unwrap();
+        let mut machines = Machines::new(model.fleets.iter().map(|f| (f.name.clone(), f.image)));
+        let ids: Vec<MachineId> = model.fleets.ids().map(|f| machines.add(f)).collect();
+        let methods = Methods::new(
+            &model,
+            &Topology::new(model.sites.len(), &model.links, ports_of_interest(&model)),
+        );
+        let validity = |m| methods.timers(&model, &model.policy, &machines, m).validity;
+        assert_eq!(validity(ids[0]), model.policy.validity);
+        assert_eq!(validity(ids[1]), model.policy.adba_validity);
+        assert_eq!(validity(ids[2]), NEVER);
+        let ports = ports_of_interest(&model);
+        for p in [
+            mak::ACTIVATION_SERVICE_PORT,
+            mak::VAMT_PORT,
+            adba::LDAP_PORT,
+            DNS_PORT,
+        ] {
+            assert!(ports.contains(&p), "{p:?}");
+        }
+    }
+}
+
+/// The ports whose reachability the simulation asks about (NET-1): every KMS host's TCP
+/// port and DNS, and the ports of the methods the fleets use.
+pub fn ports_of_interest(model: &Model) -> Vec<PortModel> {
+    let mut ports: Vec<PortModel> = model
+        .kms
+        .hosts
+        .iter()
+        .map(|h| PortModel::Tcp(h.port))
+        .collect();
+    ports.push(DNS_PORT);
+    for f in &model.fleets {
+        match f.method {
+            Method::Kms(_) => {}
+            Method::Mak(m) => {
+                ports.push(mak::ACTIVATION_SERVICE_PORT);
+                if let MakMode::Proxy { .. } = m.mode {
+                    ports.push(mak::VAMT_PORT);
+                }
+            }
+            Method::Adba(_) => ports.push(adba::LDAP_PORT),
+        }
+    }
+    ports.sort();
+    ports.dedup();
+    ports
+}
+
 /// The servers of every method during a run.
 #[derive(Debug)]
 pub(crate) struct Methods {
     pub kms: kms::Kms,
+    pub mak: mak::Mak,
+    adba: adba::Adba,
 }
 
 impl Methods {
     pub fn new(model: &Model, topology: &Topology) -> Self {
         Methods {
             kms: kms::Kms::new(model, topology),
+            mak: mak::Mak::new(model, topology),
+            adba: adba::Adba::new(topology),
         }
     }
 
-    /// One activation attempt of machine `m` by its fleet's method: None if it succeeded,
-    /// else the code it failed with.
+    /// The methods' own events at the start.
+    pub fn first_events(model: &Model) -> impl Iterator<Item = (SimTime, Event)> + '_ {
+        mak::Mak::batches(model).map(|(t, f)| (t, Event::MakBatch(f)))
+    }
+
+    /// One activation attempt of machine `m` by its fleet's method (MIX-1: each fleet uses
+    /// its own).
     pub fn attempt<P: Probe>(
         &mut self,
         env: &mut Env<'_, P>,
         m: MachineId,
         now: SimTime,
-    ) -> Option<Code> {
+    ) -> Answer {
         match env.model.fleets[env.machines[m].fleet].method {
-            Method::Kms(k) => self.kms.exchange(env, m, k, now),
+            Method::Kms(k) => {
+                let failure = self.kms.exchange(env, m, k, now);
+                let timers = kms::Kms::timers(env.model, env.policy, env.machines, m);
+                Answer::with_timers(failure, &timers)
+            }
+            Method::Mak(k) => self.mak.attempt(env, m, k, now),
+            Method::Adba(a) => self.adba.attempt(&mut self.kms, env, m, a, now),
         }
+    }
+
+    /// A method's own event: the answers for the machines it dealt with go to `out`.
+    /// Returns when the event recurs (`NEVER`: it does not).
+    pub fn handle<P: Probe>(
+        &mut self,
+        env: &mut Env<'_, P>,
+        event: Event,
+        now: SimTime,
+        out: &mut Vec<(MachineId, Answer)>,
+    ) -> SimTime {
+        match event {
+            Event::MakBatch(fleet) => self.mak.batch(env, fleet, now, out),
+        }
+    }
+
+    /// Machine `m` was installed anew (re-image, rearm, hardware change): what its method
+    /// remembered of the previous installation's activation is gone.
+    pub fn reinstalled(machines: &mut Machines, m: MachineId) {
+        mak::reinstalled(&mut machines[m].flags);
     }
 
     /// The timers machine `m` follows now.
@@ -64,8 +177,26 @@ impl Methods {
         machines: &Machines,
         m: MachineId,
     ) -> Timers {
+        let policy_timers = Timers {
+            activation_interval: policy.activation_interval,
+            renewal_interval: policy.renewal_interval,
+            validity: policy.validity,
+            oot_grace: policy.oot_grace,
+        };
         match model.fleets[machines[m].fleet].method {
             Method::Kms(_) => kms::Kms::timers(model, policy, machines, m),
+            // MAK-2: an activation for good, nothing to renew.
+            Method::Mak(_) => Timers {
+                renewal_interval: NEVER,
+                validity: NEVER,
+                ..policy_timers
+            },
+            // ADBA-2: re-check every 7 days, valid for `adba_validity`.
+            Method::Adba(_) => Timers {
+                renewal_interval: adba::RECHECK_INTERVAL,
+                validity: policy.adba_validity,
+                ..policy_timers
+            },
         }
     }
 
@@ -74,6 +205,7 @@ impl Methods {
     pub fn place_at_start<P>(&mut self, env: &mut Env<'_, P>, m: MachineId, renewed_at: i64) {
         match env.model.fleets[env.machines[m].fleet].method {
             Method::Kms(k) => self.kms.place_at_start(env, m, k, renewed_at),
+            Method::Mak(_) | Method::Adba(_) => {}
         }
     }
 }

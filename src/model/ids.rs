@@ -61,6 +61,8 @@ ids! {
     FleetId;
     /// A manual SRV record.
     SrvId;
+    /// A multiple activation key.
+    MakKeyId;
 }
 
 impl HostId {

@@ -63,6 +63,10 @@ pub struct HostModel {
     pub domain: Option<DomainId>,
     pub os: HostOs,
     pub keys: Vec<KeyGroup>,
+    /// KMS-GEN-1: the generation of its host key at the start.
+    pub key_generation: u8,
+    /// KMS-GEN-2: the newest key generation its OS can hold at the start (None: any).
+    pub os_generation: Option<u8>,
     /// The shared host key (CSVLK) it was activated with; None: a key of its own.
     pub host_key: Option<HostKeyId>,
     pub port: u16,
@@ -127,6 +131,41 @@ pub enum KmsAction {
         domain: DomainId,
         target: SrvTarget,
     },
+    /// KMS-GEN-2: the host's OS gets the update for keys up to `os_generation`.
+    UpdateHost {
+        host: HostId,
+        os_generation: u8,
+    },
+    /// KMS-GEN-3: a new host key (its groups and generation) replaces the host's.
+    InstallHostKey {
+        host: HostId,
+        keys: Vec<KeyGroup>,
+        generation: u8,
+        host_key: Option<HostKeyId>,
+    },
+}
+
+/// What installing a host key came to (KMS-GEN-2, KMS-GEN-3, KMS-HOST-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyInstall {
+    /// The host is activated with the new key.
+    Activated,
+    /// The host's OS cannot hold a key of that generation: it keeps its old key.
+    OsCannotHold,
+    /// The key is installed but cannot activate the host: the shared key is over its host
+    /// limit, or the host has no reactivation left with it.
+    OverHostLimit,
+}
+
+impl KeyInstall {
+    /// The reason of a failure, as written in outputs.
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            KeyInstall::Activated => None,
+            KeyInstall::OsCannotHold => Some("os_cannot_hold"),
+            KeyInstall::OverHostLimit => Some("over_host_limit"),
+        }
+    }
 }
 
 /// Expectations about KMS hosts.

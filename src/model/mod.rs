@@ -7,22 +7,41 @@
 pub mod catalogue;
 mod ids;
 pub mod kms;
+pub mod mak;
 mod policy;
 pub mod state;
 
 pub use crate::time::SimTime;
 pub use ids::{
-    DomainId, FleetId, HostId, HostKeyId, Id, LinkId, MAX_ITEMS, MachineId, ProductId, SiteId,
-    SrvId, Table,
+    DomainId, FleetId, HostId, HostKeyId, Id, LinkId, MAX_ITEMS, MachineId, MakKeyId, ProductId,
+    SiteId, SrvId, Table,
 };
 pub use kms::{
-    Discovery, HostKeyModel, HostModel, HostOs, KeyGroup, KmsAction, KmsExpect, KmsFleet, Pool,
-    SrvModel, SrvTarget,
+    Discovery, HostKeyModel, HostModel, HostOs, KeyGroup, KeyInstall, KmsAction, KmsExpect,
+    KmsFleet, Pool, SrvModel, SrvTarget,
 };
+pub use mak::{MakFleet, MakKeyModel, MakMode};
 pub use policy::{PolicyChange, PolicyModel};
 pub use state::{Column, StateSet};
 
 use serde::{Deserialize, Serialize};
+
+impl Model {
+    /// The outcome codes this scenario reports, in output order: every scenario's, then
+    /// those of the methods its fleets use.
+    pub fn codes(&self) -> Vec<crate::code::Code> {
+        use crate::code::Code;
+        let mut codes = Code::BASE.to_vec();
+        if self
+            .fleets
+            .iter()
+            .any(|f| matches!(f.method, Method::Mak(_)))
+        {
+            codes.push(Code::MakExhausted);
+        }
+        codes
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -45,6 +64,8 @@ pub struct Model {
     pub fleets: Table<FleetId, FleetModel>,
     /// The KMS part of the network: hosts, host keys, manual SRV records.
     pub kms: kms::KmsModel,
+    /// Multiple activation keys.
+    pub mak_keys: Table<MakKeyId, MakKeyModel>,
     pub policy: PolicyModel,
     /// In file order, which is also the order of execution at equal times.
     pub timeline: Vec<TimedAction>,
@@ -108,6 +129,10 @@ pub enum OnlineModel {
 pub struct DomainModel {
     pub name: String,
     pub dns_site: SiteId,
+    /// Sites of its domain controllers (ADBA reaches one on TCP 389).
+    pub dc_sites: Vec<SiteId>,
+    /// ADBA-1: an Active Directory activation object exists in the domain.
+    pub adba: bool,
     pub replication_delay: SimTime,
     pub srv_update: SrvUpdate,
 }
@@ -119,6 +144,8 @@ pub struct ProductModel {
     pub pool: Pool,
     pub group: KeyGroup,
     pub grace: Option<SimTime>,
+    /// KMS-GEN-1: the product's generation (see `catalogue`).
+    pub generation: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,15 +170,24 @@ pub enum InitialModel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Method {
     Kms(KmsFleet),
+    Mak(MakFleet),
+    Adba(AdbaFleet),
 }
 
 impl Method {
     /// The states a fleet of this method reports.
     pub fn states(&self) -> StateSet {
         match self {
-            Method::Kms(_) => StateSet::Windows,
+            Method::Kms(_) | Method::Mak(_) | Method::Adba(_) => StateSet::Windows,
         }
     }
+}
+
+/// A fleet's AD-based activation settings (ADBA-1, ADBA-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdbaFleet {
+    /// When ADBA cannot serve an attempt, the machine goes on to KMS discovery at once.
+    pub fallback_kms: bool,
 }
 
 #[derive(Debug, Clone)]

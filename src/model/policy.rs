@@ -11,6 +11,8 @@ pub struct PolicyModel {
     pub oot_grace: SimTime,
     pub cmid_retention: SimTime,
     pub restart_clears_cmids: bool,
+    /// ADBA-2: how long an ADBA activation lasts after the last contact with a DC.
+    pub adba_validity: SimTime,
 }
 
 impl Default for PolicyModel {
@@ -24,6 +26,7 @@ impl Default for PolicyModel {
             oot_grace: 30 * DAY,        // KMS-CLI-6
             cmid_retention: 30 * DAY,   // KMS-COUNT-3
             restart_clears_cmids: true, // KMS-COUNT-6
+            adba_validity: 180 * DAY,   // ADBA-2
         }
     }
 }
@@ -38,6 +41,7 @@ pub struct PolicyChange {
     pub oot_grace: Option<SimTime>,
     pub cmid_retention: Option<SimTime>,
     pub restart_clears_cmids: Option<bool>,
+    pub adba_validity: Option<SimTime>,
 }
 
 impl PolicyModel {
@@ -50,6 +54,7 @@ impl PolicyModel {
             oot_grace,
             cmid_retention,
             restart_clears_cmids,
+            adba_validity,
         } = *change;
         self.activation_interval = activation_interval.unwrap_or(self.activation_interval);
         self.renewal_interval = renewal_interval.unwrap_or(self.renewal_interval);
@@ -58,5 +63,6 @@ impl PolicyModel {
         self.oot_grace = oot_grace.unwrap_or(self.oot_grace);
         self.cmid_retention = cmid_retention.unwrap_or(self.cmid_retention);
         self.restart_clears_cmids = restart_clears_cmids.unwrap_or(self.restart_clears_cmids);
+        self.adba_validity = adba_validity.unwrap_or(self.adba_validity);
     }
 }

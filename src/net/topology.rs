@@ -5,7 +5,7 @@
 //! connected-component labelling per port of interest, recomputed only when a topology
 //! event (Block, Allow, LinkDown, LinkUp) happens; an attempt only compares two labels.
 
-use crate::model::{DNS_PORT, Id, LinkId, LinkModel, Model, PortModel, SiteId, Table};
+use crate::model::{Id, LinkId, LinkModel, PortModel, SiteId, Table};
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 
@@ -59,20 +59,6 @@ impl Topology {
         };
         t.recompute();
         t
-    }
-
-    /// The ports of interest of a scenario: every KMS host's TCP port and DNS.
-    pub fn ports_of(model: &Model) -> Vec<PortModel> {
-        let mut ports: Vec<PortModel> = model
-            .kms
-            .hosts
-            .iter()
-            .map(|h| PortModel::Tcp(h.port))
-            .collect();
-        ports.push(DNS_PORT);
-        ports.sort();
-        ports.dedup();
-        ports
     }
 
     /// The index of `port` among the ports of interest.

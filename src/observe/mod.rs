@@ -11,6 +11,7 @@ pub use observer::Observer;
 
 use crate::code::Code;
 use crate::methods::kms::stats::KmsStats;
+use crate::methods::mak::stats::MakStats;
 use crate::model::{FleetId, Model, StateSet, state::MAX_STATES};
 use crate::time::SimTime;
 
@@ -73,6 +74,8 @@ pub struct Series {
     pub hosts: Vec<HostSample>,
     /// Grid samples only: outcomes by code since the previous grid sample.
     pub attempts: Vec<[u64; Code::COUNT]>,
+    /// Grid samples only: `grid × MAK keys` (used, remaining).
+    pub mak: Vec<(u64, u64)>,
 }
 
 impl Series {
@@ -115,6 +118,8 @@ pub struct Outcome {
     pub populations: Vec<PopulationResult>,
     /// KMS hosts and DNS.
     pub kms: KmsStats,
+    /// MAK keys.
+    pub mak: MakStats,
     /// Attempt outcomes over the whole run, indexed by `Code`.
     pub outcomes: [u64; Code::COUNT],
     pub expectations: Vec<expect::ExpectResult>,

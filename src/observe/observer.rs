@@ -4,7 +4,10 @@
 use super::{HostSample, MAX_COLUMNS, Outcome, Population, PopulationResult, Row, Series, expect};
 use crate::code::Code;
 use crate::methods::kms::stats::KmsStats;
-use crate::model::{DomainId, FleetId, HostId, Id, MachineId, Model, Pool, StateSet, Table};
+use crate::methods::mak::stats::MakStats;
+use crate::model::{
+    DomainId, FleetId, HostId, Id, KeyInstall, MachineId, MakKeyId, Model, Pool, StateSet, Table,
+};
 use crate::probe::{Probe, Sample, StateIndex};
 use crate::time::{DAY, SimTime};
 
@@ -51,6 +54,7 @@ pub struct Observer {
     population_of: Table<FleetId, [Option<u16>; StateSet::COUNT]>,
     arrivals: Table<FleetId, Arrivals>,
     kms: KmsStats,
+    mak: MakStats,
     outcomes: [u64; Code::COUNT],
     outcomes_since: [u64; Code::COUNT],
     series: Series,
@@ -93,6 +97,7 @@ impl Observer {
                 })
                 .collect(),
             kms: KmsStats::new(model),
+            mak: MakStats::new(model),
             outcomes: [0; Code::COUNT],
             outcomes_since: [0; Code::COUNT],
             series: Series::default(),
@@ -146,6 +151,7 @@ impl Observer {
             events,
             populations,
             kms: self.kms,
+            mak: self.mak,
             outcomes: self.outcomes,
             expectations,
             series: self.series,
@@ -235,6 +241,14 @@ impl Probe for Observer {
         self.kms.stale_record(d);
     }
 
+    fn key_install(&mut self, h: HostId, generation: u8, result: KeyInstall, now: SimTime) {
+        self.kms.key_install(h, generation, result, now);
+    }
+
+    fn mak_activation(&mut self, key: MakKeyId, used: u64, remaining: u64, now: SimTime) {
+        self.mak.activation(key, used, remaining, now);
+    }
+
     /// Reads the counters at the end of instant `now`; host counts are those a request
     /// would see (KMS-COUNT-3), read without touching the tables.
     fn sample(&mut self, s: &Sample<'_>) {
@@ -269,6 +283,9 @@ impl Probe for Observer {
                 });
             }
         }
+        series
+            .mak
+            .extend(self.mak.keys.iter().map(|k| (k.used, k.remaining)));
         series
             .attempts
             .push(std::mem::take(&mut self.outcomes_since));

@@ -24,6 +24,12 @@ pub enum Happening {
     Offline {
         until: SimTime,
     },
+    /// The method acts later (a telephone call placed, a proxy's batch awaited): the
+    /// next attempt is at `until` (`NEVER`: the method calls back).
+    Waiting {
+        discovery: String,
+        until: SimTime,
+    },
     /// The state changed (by an attempt, a deadline or a timeline event).
     State {
         from: &'static str,
@@ -130,6 +136,14 @@ impl Probe for Tracer {
     fn offline(&mut self, m: MachineId, _f: FleetId, until: SimTime, now: SimTime) {
         if self.traced(m) {
             self.record(now, Happening::Offline { until });
+        }
+    }
+
+    fn waiting(&mut self, m: MachineId, _f: FleetId, until: SimTime, now: SimTime) {
+        if self.traced(m) {
+            let discovery = std::mem::take(&mut self.discovery);
+            self.tried.clear();
+            self.record(now, Happening::Waiting { discovery, until });
         }
     }
 

@@ -32,6 +32,7 @@ td.text { white-space: normal; }
 .date { color: var(--muted); font-size: .8em; }
 td.held { color: var(--ok); font-weight: bold; text-align: left; }
 td.failed { color: var(--bad); font-weight: bold; text-align: left; }
+.bad { color: var(--bad); }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .88em; }
 figure { margin: 1rem 0 1.5rem; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
@@ -103,10 +104,11 @@ pub fn report(model: &Model, summary: &Summary, svgs: &[&String; 3]) -> String {
         esc(&model.name)
     );
     header(&mut h, model, summary);
-    network(&mut h, model);
+    network(&mut h, model, summary);
     charts(&mut h, svgs);
     fleets(&mut h, model, summary);
     hosts(&mut h, model, summary);
+    mak_keys(&mut h, model, summary);
     outcomes(&mut h, summary);
     expectations(&mut h, summary);
     let _ = writeln!(
@@ -147,7 +149,35 @@ fn header(h: &mut String, model: &Model, summary: &Summary) {
     let _ = writeln!(h, "<div class=\"verdict {class}\">{text}</div>");
 }
 
-fn network(h: &mut String, model: &Model) {
+/// What became of a timeline event, when the run says so: a host key that did not take.
+fn outcome_of(
+    model: &Model,
+    summary: &Summary,
+    e: &crate::model::TimedAction,
+) -> Option<&'static str> {
+    let crate::model::ActionModel::Kms(crate::model::KmsAction::InstallHostKey { host, .. }) =
+        &e.action
+    else {
+        return None;
+    };
+    let installs = &summary
+        .hosts
+        .get(&model.kms.hosts[*host].name)?
+        .key_installs;
+    match installs
+        .iter()
+        .find(|i| i.at_s == e.at)?
+        .reason
+        .as_deref()?
+    {
+        "os_cannot_hold" => {
+            Some("failed: the host's OS cannot hold that generation; it keeps its old key")
+        }
+        _ => Some("failed: the key is over its host limit; the host is not activated"),
+    }
+}
+
+fn network(h: &mut String, model: &Model, summary: &Summary) {
     let _ = writeln!(
         h,
         "<h2 id=\"network\">The network</h2>\n<div class=\"network\">\n<ul>"
@@ -158,9 +188,12 @@ fn network(h: &mut String, model: &Model) {
     if !model.timeline.is_empty() {
         let _ = writeln!(h, "</ul>\n<div><p><strong>Timeline</strong></p>\n<ul>");
         for e in &model.timeline {
+            let failed = outcome_of(model, summary, e)
+                .map(|why| format!(" — <strong class=\"bad\">{}</strong>", esc(why)))
+                .unwrap_or_default();
             let _ = writeln!(
                 h,
-                "<li>{}: {}</li>",
+                "<li>{}: {}{failed}</li>",
                 esc(&crate::time::human(e.at)),
                 esc(&words::action(model, &e.action))
             );
@@ -354,6 +387,26 @@ fn hosts(h: &mut String, model: &Model, summary: &Summary) {
         );
     }
     let _ = writeln!(h, "</table>");
+    for (name, v) in &summary.hosts {
+        for i in &v.key_installs {
+            let what = match i.reason.as_deref() {
+                None => "installed; the host is activated with it",
+                Some("os_cannot_hold") => {
+                    "<strong>did not take</strong>: the host's OS cannot hold that generation; it keeps its old key"
+                }
+                Some(_) => {
+                    "<strong>did not take</strong>: the key is over its host limit; the host is not activated"
+                }
+            };
+            let _ = writeln!(
+                h,
+                "<p>{}: generation {} host key at {} — {what}.</p>",
+                esc(name),
+                i.generation,
+                esc(&crate::time::human(i.at_s))
+            );
+        }
+    }
     for (domain, v) in &summary.dns {
         if v.stale_record_failures > 0 {
             let _ = writeln!(
@@ -364,6 +417,27 @@ fn hosts(h: &mut String, model: &Model, summary: &Summary) {
             );
         }
     }
+}
+
+fn mak_keys(h: &mut String, model: &Model, summary: &Summary) {
+    if summary.mak_keys.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2 id=\"mak\">MAK keys</h2>\n<table>\n<tr><th>key</th><th>activations used</th><th>remaining</th><th>ran out</th></tr>"
+    );
+    for (name, k) in &summary.mak_keys {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(name),
+            k.used,
+            k.remaining,
+            when(model, k.exhausted_s)
+        );
+    }
+    let _ = writeln!(h, "</table>");
 }
 
 fn outcomes(h: &mut String, summary: &Summary) {

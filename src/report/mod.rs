@@ -11,7 +11,7 @@ mod text;
 pub mod words;
 
 pub use files::write_atomically;
-pub use series::{attempts_csv, hosts_csv, timeseries_csv};
+pub use series::{attempts_csv, hosts_csv, mak_keys_csv, timeseries_csv};
 pub use summary::{Summary, summary};
 pub use text::text;
 
@@ -24,6 +24,8 @@ use tables::RunTables;
 
 /// The copy of the scenario kept beside a run's outputs, for `actsim chart DIR`.
 pub const SCENARIO_COPY: &str = "scenario.ron";
+/// MAK keys over time, written when the scenario has MAK keys.
+const MAK_KEYS: &str = "mak_keys.csv";
 
 /// Writes every output file of `run --out DIR` (outputs.md), all or nothing; `summary` is
 /// the run's `summary(model, seed, outcome)`.
@@ -33,13 +35,16 @@ pub fn write_run(
     summary: &Summary,
     outcome: &Outcome,
 ) -> Result<(), Error> {
-    let data = [
+    let mut data = vec![
         ("summary.json", summary.to_json()),
         ("timeseries.csv", timeseries_csv(model, outcome)),
         ("hosts.csv", hosts_csv(model, outcome)),
-        ("attempts.csv", attempts_csv(outcome)),
+        ("attempts.csv", attempts_csv(model, outcome)),
         (SCENARIO_COPY, model.source.clone().into_bytes()),
     ];
+    if !model.mak_keys.is_empty() {
+        data.push((MAK_KEYS, mak_keys_csv(model, outcome)));
+    }
     let rendered = render(dir, model, &data)?;
     let all: Vec<(&str, Vec<u8>)> = data.into_iter().chain(rendered).collect();
     write_atomically(dir, &all)
@@ -62,6 +67,9 @@ pub fn rerender(dir: &Path) -> Result<(), Error> {
     ] {
         data.push((name, read(name)?));
     }
+    if !model.mak_keys.is_empty() {
+        data.push((MAK_KEYS, read(MAK_KEYS)?));
+    }
     let rendered = render(dir, &model, &data)?;
     write_atomically(dir, &rendered)
 }
@@ -83,6 +91,7 @@ fn render(
         file("timeseries.csv"),
         file("hosts.csv"),
         file("attempts.csv"),
+        file(MAK_KEYS),
     )
     .map_err(|message| Error::Data {
         path: dir.to_owned(),
@@ -130,7 +139,8 @@ pub fn tables_of(model: &Model, outcome: &Outcome) -> RunTables {
         model,
         &timeseries_csv(model, outcome),
         &hosts_csv(model, outcome),
-        &attempts_csv(outcome),
+        &attempts_csv(model, outcome),
+        &mak_keys_csv(model, outcome),
     )
     .expect("the CSV files of a run parse")
 }

@@ -1,7 +1,6 @@
 //! The time-series files of outputs.md: `timeseries.csv`, `hosts.csv`, `attempts.csv`.
 
 use super::day;
-use crate::code::Code;
 use crate::model::{Model, Pool};
 use crate::observe::{Outcome, Population};
 
@@ -78,15 +77,41 @@ pub fn hosts_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
     finish(w)
 }
 
-/// One row per grid sample: outcomes by code since the previous sample, one column per code.
-pub fn attempts_csv(outcome: &Outcome) -> Vec<u8> {
+/// One row per grid sample per MAK key: `time_s,day,key,used,remaining` (MAK-1).
+pub fn mak_keys_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(["time_s", "day", "key", "used", "remaining"])
+        .expect("in memory");
+    let mut rows = outcome.series.mak.iter();
+    for t in outcome.series.grid_times() {
+        for key in &model.mak_keys {
+            let Some(&(used, remaining)) = rows.next() else {
+                break;
+            };
+            w.write_record([
+                t.to_string(),
+                day(t),
+                key.name.clone(),
+                used.to_string(),
+                remaining.to_string(),
+            ])
+            .expect("in memory");
+        }
+    }
+    finish(w)
+}
+
+/// One row per grid sample: outcomes by code since the previous sample, one column per code
+/// the scenario reports.
+pub fn attempts_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    let codes = model.codes();
     let mut w = writer();
     let mut header = vec!["time_s", "day"];
-    header.extend(Code::ALL.iter().map(|c| c.as_str()));
+    header.extend(codes.iter().map(|c| c.as_str()));
     w.write_record(&header).expect("in memory");
     for (t, counts) in outcome.series.grid_times().zip(&outcome.series.attempts) {
         let mut record = vec![t.to_string(), day(t)];
-        record.extend(counts.iter().map(u64::to_string));
+        record.extend(codes.iter().map(|&c| counts[c as usize].to_string()));
         w.write_record(&record).expect("in memory");
     }
     finish(w)

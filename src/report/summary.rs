@@ -3,8 +3,8 @@
 //! version. Reports read this struct (parsed back from the file by `actsim chart`), never
 //! string paths into JSON.
 
-use crate::code::Code;
 use crate::methods::kms::summary::{self as kms, DnsSummary, HostSummary};
+use crate::methods::mak::summary::{self as mak, MakSummary};
 use crate::model::Model;
 use crate::observe::{Outcome, PopulationResult};
 use crate::time::SimTime;
@@ -23,7 +23,7 @@ pub struct Summary {
     pub fleets: IndexMap<String, FleetSummary>,
     pub hosts: IndexMap<String, HostSummary>,
     pub dns: IndexMap<String, DnsSummary>,
-    pub mak_keys: IndexMap<String, serde_json::Value>,
+    pub mak_keys: IndexMap<String, MakSummary>,
     /// Attempts by outcome code, every code listed.
     pub outcomes: IndexMap<String, u64>,
     pub expectations: Vec<ExpectSummary>,
@@ -103,8 +103,9 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
             .collect(),
         hosts: kms::hosts(model, &outcome.kms),
         dns: kms::dns(model, &outcome.kms),
-        mak_keys: IndexMap::new(),
-        outcomes: Code::ALL
+        mak_keys: mak::keys(model, &outcome.mak),
+        outcomes: model
+            .codes()
             .iter()
             .map(|&c| (c.as_str().to_owned(), outcome.outcomes[c as usize]))
             .collect(),

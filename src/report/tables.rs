@@ -25,6 +25,8 @@ pub struct RunTables {
     pub hosts: Vec<[Vec<PoolSample>; 2]>,
     /// `[sample]`: outcomes by code since the previous sample, in `Code::ALL` order.
     pub attempts: Vec<[u64; Code::COUNT]>,
+    /// `[key][sample]`: MAK activations left.
+    pub mak_remaining: Vec<Vec<u64>>,
 }
 
 /// What is wrong with a CSV file, for `actsim chart DIR` on edited or foreign files.
@@ -56,10 +58,12 @@ impl RunTables {
         timeseries: &[u8],
         hosts: &[u8],
         attempts: &[u8],
+        mak_keys: &[u8],
     ) -> Result<Self, TableError> {
         let mut t = RunTables {
             fleets: vec![Vec::new(); model.fleets.len()],
             hosts: vec![[Vec::new(), Vec::new()]; model.kms.hosts.len()],
+            mak_remaining: vec![Vec::new(); model.mak_keys.len()],
             ..RunTables::default()
         };
 
@@ -125,10 +129,23 @@ impl RunTables {
             t.attempts.push(counts);
         }
 
+        if !model.mak_keys.is_empty() {
+            let name = "mak_keys.csv";
+            for (i, r) in records(name, mak_keys)?.iter().enumerate().skip(1) {
+                let key = model
+                    .mak_keys
+                    .iter()
+                    .position(|k| Some(k.name.as_str()) == r.get(2))
+                    .ok_or_else(|| format!("{name}: row {i}: unknown key"))?;
+                t.mak_remaining[key].push(number(name, i, r.get(4))?);
+            }
+        }
+
         let n = t.times.len();
         let consistent = t.fleets.iter().all(|f| f.len() == n)
             && t.hosts.iter().flatten().all(|p| p.len() == n)
-            && t.attempts.len() == n;
+            && t.attempts.len() == n
+            && t.mak_remaining.iter().all(|k| k.len() == n);
         if !consistent {
             return Err(
                 "timeseries.csv, hosts.csv and attempts.csv disagree on the samples".into(),

@@ -175,6 +175,67 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
         }
     }
 
+    let installs: Vec<String> = summary
+        .hosts
+        .iter()
+        .flat_map(|(name, h)| {
+            h.key_installs.iter().map(move |i| {
+                let why = match i.reason.as_deref() {
+                    None => return format!(
+                        "  ✓ {name}: generation {} host key installed at {}",
+                        i.generation,
+                        time(i.at_s)
+                    ),
+                    Some("os_cannot_hold") => {
+                        "its OS cannot hold that generation (install the update package first); it keeps its old key"
+                    }
+                    Some(_) => "the key is over its host limit: the host is not activated",
+                };
+                format!(
+                    "  ✗ {name}: the generation {} host key installed at {} did not take: {why}",
+                    i.generation,
+                    time(i.at_s)
+                )
+            })
+        })
+        .collect();
+    if !installs.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("KMS host keys installed"));
+        for line in installs {
+            let line = if line.starts_with("  ✗") {
+                p.colour(AnsiColor::Red, &line)
+            } else {
+                line
+            };
+            let _ = writeln!(s, "{line}");
+        }
+    }
+
+    if !summary.mak_keys.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("MAK keys"));
+        let rows: Vec<Vec<String>> = summary
+            .mak_keys
+            .iter()
+            .map(|(name, k)| {
+                vec![
+                    name.clone(),
+                    k.used.to_string(),
+                    k.remaining.to_string(),
+                    short(k.exhausted_s),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &["key", "used", "remaining", "ran out at"],
+            &rows,
+            |c, cell| match c {
+                2 if cell == "0" => p.colour(AnsiColor::Red, cell),
+                _ => cell.to_owned(),
+            },
+        );
+    }
+
     let _ = writeln!(s, "\n{}", p.bold("Attempt outcomes"));
     let count = |c: Code| summary.outcomes.get(c.as_str()).copied().unwrap_or(0);
     let rows: Vec<Vec<String>> = Code::ALL

@@ -1,8 +1,8 @@
 //! The scenario in plain words, for chart markers and the HTML report.
 
 use crate::model::{
-    ActionModel, Discovery, FleetAction, KmsAction, LinkId, LinkModel, Method, Model, NetAction,
-    OnlineModel, PortModel, SrvTarget,
+    ActionModel, Discovery, FleetAction, KmsAction, LinkId, LinkModel, MakMode, Method, Model,
+    NetAction, OnlineModel, PortModel, SrvTarget,
 };
 
 /// A time with at most its two largest units ("20d 22h", "2h 4m", "0s", "never"): tables
@@ -63,6 +63,15 @@ pub fn action(model: &Model, a: &ActionModel) -> String {
                 SrvTarget::Host(h) => format!("SRV {} removed", host(*h)),
                 SrvTarget::Unknown(name) => format!("SRV {name} removed"),
             },
+            KmsAction::UpdateHost {
+                host: h,
+                os_generation,
+            } => format!("{} updated (keys up to gen. {os_generation})", host(*h)),
+            KmsAction::InstallHostKey {
+                host: h,
+                generation,
+                ..
+            } => format!("{} gets a gen. {generation} key", host(*h)),
         },
     }
 }
@@ -119,6 +128,29 @@ pub fn network(model: &Model) -> Vec<String> {
                 Discovery::Dns => "finds its KMS host through DNS".to_owned(),
                 Discovery::Static(h) => format!("uses {} set by hand", model.kms.hosts[h].name),
             },
+            Method::Mak(m) => {
+                let key = &model.mak_keys[m.key].name;
+                match m.mode {
+                    MakMode::Independent => format!("activates with MAK {key} over the internet"),
+                    MakMode::Proxy { via } => {
+                        format!(
+                            "activates with MAK {key} through a VAMT proxy at {}",
+                            model.sites[via]
+                        )
+                    }
+                    MakMode::Phone { delay } => format!(
+                        "activates with MAK {key} by telephone ({} after it is needed)",
+                        crate::time::human(delay)
+                    ),
+                }
+            }
+            Method::Adba(a) => {
+                if a.fallback_kms {
+                    "activates from Active Directory, else through KMS".to_owned()
+                } else {
+                    "activates from Active Directory only".to_owned()
+                }
+            }
         };
         let online = match &f.online {
             OnlineModel::Always => "always online".to_owned(),

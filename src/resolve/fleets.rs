@@ -2,7 +2,9 @@
 //! arrive and are online.
 
 use super::{Known, MAX_MACHINES, unsupported};
+use crate::methods::adba::resolve as adba;
 use crate::methods::kms::resolve as kms;
+use crate::methods::mak::resolve as mak;
 use crate::model::{
     ArrivalModel, FleetId, FleetModel, InitialModel, Method, OnlineModel, PolicyModel, SimTime,
     Table,
@@ -58,26 +60,15 @@ pub fn resolve(
             Activation::Kms { discovery } => {
                 Method::Kms(kms::fleet(c, &known.kms, &at, discovery)?)
             }
-            Activation::Mak { key, .. } => {
-                if !s.mak_keys.iter().any(|k| &k.name == key) {
-                    return Err(c.error(
-                        &strs(&at(format!("\"{key}\""))),
-                        format!("unknown MAK key \"{key}\""),
-                    ));
-                }
-                return Err(unsupported(
-                    c,
-                    &strs(&at("Mak".into())),
-                    "MAK activation (Mak)",
-                ));
-            }
-            Activation::Adba { .. } => {
-                return Err(unsupported(
-                    c,
-                    &strs(&at("Adba".into())),
-                    "Active-Directory-based activation (Adba)",
-                ));
-            }
+            Activation::Mak { key, mode } => Method::Mak(mak::fleet(
+                c,
+                &known.mak_keys,
+                &known.sites,
+                &at,
+                key,
+                mode,
+            )?),
+            Activation::Adba { fallback_kms } => Method::Adba(adba::fleet(*fallback_kms)),
             Activation::Ksc { .. } => {
                 return Err(unsupported(
                     c,
@@ -109,13 +100,19 @@ pub fn resolve(
             Initial::Fresh => InitialModel::Fresh,
             Initial::Activated { age_up_to } => {
                 let age = c.not_negative(&strs(&at("age_up_to".into())), "age_up_to", age_up_to)?;
-                if age >= policy.validity {
+                // The validity of the method's activation (a MAK one has none).
+                let validity = match method {
+                    Method::Kms(_) => Some(policy.validity),
+                    Method::Adba(_) => Some(policy.adba_validity),
+                    Method::Mak(_) => None,
+                };
+                if let Some(validity) = validity.filter(|&v| age >= v) {
                     return Err(c.error(
                         &strs(&at("age_up_to".into())),
                         format!(
                             "age_up_to \"{age_up_to}\" reaches past the validity period \
                              ({}): such machines would not be licensed",
-                            Duration(policy.validity as i64)
+                            Duration(validity as i64)
                         ),
                     ));
                 }

@@ -16,7 +16,8 @@ mod timeline;
 
 use crate::error::Error;
 use crate::methods::kms::resolve as kms;
-use crate::model::{DomainId, FleetId, Model, ProductId, SimTime, SiteId};
+use crate::methods::mak::resolve as mak;
+use crate::model::{DomainId, FleetId, MakKeyId, Model, ProductId, SimTime, SiteId};
 use crate::scenario::check::{Checker, Names, Result};
 use crate::scenario::locate::Locator;
 use crate::scenario::schema;
@@ -45,6 +46,7 @@ pub struct Known {
     pub products: Names<ProductId>,
     pub fleets: Names<FleetId>,
     pub kms: kms::KmsNames,
+    pub mak_keys: Names<MakKeyId>,
 }
 
 /// Reads and validates a scenario file. A file that cannot be read is an I/O error (74);
@@ -141,9 +143,20 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     };
 
     let net = network::resolve(&c, &s)?;
-    let (kms_model, kms_names) = kms::servers(&c, &s, &net.site_names, &net.domain_names)?;
-    c_unique_mak_keys(&c, &s)?;
     let (products, product_names) = products::resolve(&c, &s.products)?;
+    // KMS-GEN-1: a host's key defaults to the newest generation among the products the
+    // fleets use (and the scenario declares), so scenarios that never mention generations
+    // behave as if every host served every product.
+    let newest = s
+        .fleets
+        .iter()
+        .filter_map(|f| product_names.get(&f.product))
+        .map(|p| products[p].generation)
+        .chain(s.products.iter().map(|p| p.generation.unwrap_or(1)))
+        .max()
+        .unwrap_or(1);
+    let (kms_model, kms_names) = kms::servers(&c, &s, &net.site_names, &net.domain_names, newest)?;
+    let (mak_keys, mak_names) = mak::keys(&c, &s.mak_keys)?;
     if !s.ksc_servers.is_empty() {
         return Err(unsupported(
             &c,
@@ -158,6 +171,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         products: product_names,
         fleets: Names::new("fleet"),
         kms: kms_names,
+        mak_keys: mak_names,
     };
     let (fleets, mut machines) = fleets::resolve(&c, &s, &mut known, &base_policy, duration)?;
     kms::check_sites(&c, &kms_model)?;
@@ -190,21 +204,11 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         products,
         fleets,
         kms: kms_model,
+        mak_keys,
         policy: base_policy,
         timeline,
         expect,
     })
-}
-
-/// MAK keys are not simulated yet, but their names must still be unique.
-fn c_unique_mak_keys(c: &Checker, s: &schema::Scenario) -> Result<()> {
-    Names::<crate::model::HostKeyId>::declare(
-        "MAK key",
-        c,
-        "mak_keys",
-        s.mak_keys.iter().map(|k| k.name.as_str()),
-    )
-    .map(|_| ())
 }
 
 /// A feature of the format that this version does not simulate: refused rather than

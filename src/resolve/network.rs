@@ -76,12 +76,17 @@ pub fn resolve(c: &Checker, s: &schema::Scenario) -> Result<Network> {
             &["domains", q.as_str(), &format!("\"{}\"", d.dns_site)],
             &d.dns_site,
         )?;
+        let mut dc_sites = Vec::new();
         for dc in &d.dc_sites {
-            site_names.resolve(c, &["domains", &q, &format!("\"{dc}\"")], dc)?;
+            let site = site_names.resolve(c, &["domains", &q, &format!("\"{dc}\"")], dc)?;
+            c.not_internet(site, &["domains", &q, &format!("\"{dc}\"")])?;
+            dc_sites.push(site);
         }
         domains.push(DomainModel {
             name: d.name.clone(),
             dns_site,
+            dc_sites,
+            adba: d.adba,
             replication_delay: c.not_negative(
                 &["domains", &q, "replication_delay"],
                 "replication_delay",

@@ -26,9 +26,6 @@ pub fn change(c: &Checker, anchors: &[&str], p: &schema::Policy) -> Result<Polic
             a.push(field);
             d.map(|d| c.interval(&a, field, d)).transpose()
         };
-    if p.adba_validity.is_some() {
-        positive("adba_validity", p.adba_validity)?;
-    }
     positive("ksc_sync_interval", p.ksc_sync_interval)?;
     positive("ksc_expiry_warning", p.ksc_expiry_warning)?;
     Ok(PolicyChange {
@@ -39,5 +36,6 @@ pub fn change(c: &Checker, anchors: &[&str], p: &schema::Policy) -> Result<Polic
         oot_grace: positive("oot_grace", p.oot_grace)?,
         cmid_retention: positive("cmid_retention", p.cmid_retention)?,
         restart_clears_cmids: p.restart_clears_cmids,
+        adba_validity: positive("adba_validity", p.adba_validity)?,
     })
 }

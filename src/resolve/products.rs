@@ -2,6 +2,7 @@
 //! product of the same name.
 
 use super::MAX_THRESHOLD;
+use crate::methods::kms::resolve::generation;
 use crate::model::{KeyGroup, Pool, ProductId, ProductModel, Table, catalogue};
 use crate::scenario::check::{Checker, Names, Result};
 use crate::scenario::schema;
@@ -48,6 +49,10 @@ pub fn resolve(
                 .grace
                 .map(|g| c.positive(&["products", &q, "grace"], "grace", g))
                 .transpose()?,
+            generation: match p.generation {
+                Some(g) => generation(c, &["products", &q, "generation"], "generation", g)?,
+                None => 1,
+            },
         };
         match products.iter_mut().find(|x| x.name == p.name) {
             Some(existing) => *existing = model,

@@ -113,6 +113,36 @@ pub fn resolve(
                 domain: known.domains.resolve_at(&here, domain)?,
                 target: kms::srv_target(&known.kms, target),
             }),
+            A::UpdateHost {
+                host: h,
+                os_generation,
+            } => ActionModel::Kms(KmsAction::UpdateHost {
+                host: host(h)?,
+                os_generation: kms::generation(c, &["timeline"], "os_generation", *os_generation)
+                    .map_err(|_| here("os_generation must be 1 or more".into()))?,
+            }),
+            A::InstallHostKey {
+                host: h,
+                keys,
+                generation,
+                host_key,
+            } => {
+                let id = host(h)?;
+                kms::keys_for(c, &[], h, kms_os(known, id), keys).map_err(|e| match e {
+                    crate::error::Error::Scenario { message, .. } => here(message),
+                    other => other,
+                })?;
+                ActionModel::Kms(KmsAction::InstallHostKey {
+                    host: id,
+                    keys: keys.clone(),
+                    generation: kms::generation(c, &["timeline"], "generation", *generation)
+                        .map_err(|_| here("generation must be 1 or more".into()))?,
+                    host_key: host_key
+                        .as_ref()
+                        .map(|k| known.kms.host_keys.resolve_at(&here, k))
+                        .transpose()?,
+                })
+            }
         };
         timeline.push(TimedAction {
             at: when as SimTime,
@@ -120,4 +150,9 @@ pub fn resolve(
         });
     }
     Ok(timeline)
+}
+
+/// The OS of a KMS host (for KMS-HOST-3 on `InstallHostKey`).
+fn kms_os(known: &Known, h: crate::model::HostId) -> crate::model::HostOs {
+    known.kms.os[h]
 }

@@ -124,6 +124,12 @@ pub struct KmsHost {
     pub keys: Vec<KeyGroup>,
     #[serde(default)]
     pub host_key: Option<String>,
+    /// KMS-GEN-1: generation of its host key; None = the newest product in the scenario.
+    #[serde(default)]
+    pub key_generation: Option<u8>,
+    /// KMS-GEN-2: the newest key generation its OS can hold; None = any.
+    #[serde(default)]
+    pub os_generation: Option<u8>,
     #[serde(default = "default_kms_port")]
     pub port: i64,
     #[serde(default = "yes")]
@@ -179,6 +185,9 @@ pub struct Product {
     pub group: KeyGroup,
     #[serde(default)]
     pub grace: Option<Duration>,
+    /// KMS-GEN-1: the product's generation; default 1.
+    #[serde(default)]
+    pub generation: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -195,6 +204,10 @@ pub enum MakMode {
     Independent,
     Proxy {
         via: String,
+    },
+    /// MAK-2: activation by telephone, `delay` after it is needed; no network.
+    Phone {
+        delay: Duration,
     },
 }
 
@@ -405,6 +418,19 @@ pub enum Action {
     RemoveLicenseKey {
         server: String,
         key: String,
+    },
+    /// KMS-GEN-2: the host's OS gets the update package for newer keys.
+    UpdateHost {
+        host: String,
+        os_generation: u8,
+    },
+    /// KMS-GEN-3: a new host key replaces the host's keys and generation.
+    InstallHostKey {
+        host: String,
+        keys: Vec<KeyGroup>,
+        generation: u8,
+        #[serde(default)]
+        host_key: Option<String>,
     },
 }
 

@@ -2,7 +2,6 @@
 //! thing never happened (a fleet never licensed). Times are in days.
 
 use crate::Outcome;
-use crate::code::Code;
 use crate::model::Model;
 
 /// Metric names and values of one run, in a fixed order for a given scenario.
@@ -87,7 +86,13 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
             days(s.threshold_reached[0]),
         ));
     }
-    for c in Code::ALL {
+    for (k, s) in model.mak_keys.iter().zip(&outcome.mak.keys) {
+        let name = &k.name;
+        m.push((format!("mak.{name}.used"), Some(s.used as f64)));
+        m.push((format!("mak.{name}.remaining"), Some(s.remaining as f64)));
+        m.push((format!("mak.{name}.exhausted_d"), days(s.exhausted_at)));
+    }
+    for c in model.codes() {
         m.push((
             format!("outcome.{}", c.as_str()),
             Some(outcome.outcomes[c as usize] as f64),

@@ -4,7 +4,7 @@
 use super::{Event, World};
 use crate::code::Code;
 use crate::engine::Scheduler;
-use crate::methods::licence::{Licence, LicenceState, Timers};
+use crate::methods::licence::{Answer, Licence, LicenceState, Timers};
 use crate::methods::machines::Presence;
 use crate::model::{InitialModel, MachineId};
 use crate::probe::Probe;
@@ -59,13 +59,17 @@ impl<P: Probe> World<'_, P> {
             methods.place_at_start(&mut env, m, renewed_at);
         }
         let timers = self.timers(m);
-        let deadline = (renewed_at + timers.validity as i64).max(now as i64) as SimTime;
-        let due = renewed_at + timers.renewal_interval as i64;
-        let first_attempt = if due >= now as i64 {
-            due as SimTime
-        } else {
-            let draw = self.machines.next_draw(m);
-            now + self.streams.below(stream, draw, timers.activation_interval)
+        // `NEVER` validity or renewal (a MAK activation) stays `NEVER`.
+        let after =
+            |span: SimTime| -> Option<i64> { (span != NEVER).then(|| renewed_at + span as i64) };
+        let deadline = after(timers.validity).map_or(NEVER, |d| d.max(now as i64) as SimTime);
+        let first_attempt = match after(timers.renewal_interval) {
+            None => NEVER,
+            Some(due) if due >= now as i64 => due as SimTime,
+            Some(_) => {
+                let draw = self.machines.next_draw(m);
+                now + self.streams.below(stream, draw, timers.activation_interval)
+            }
         };
         (Licence::licensed_until(deadline), first_attempt)
     }
@@ -88,17 +92,22 @@ impl<P: Probe> World<'_, P> {
 
     /// One attempt by the machine's method, and what it does to the licence.
     fn attempt(&mut self, m: MachineId, now: SimTime) {
-        let failure = {
+        let answer = {
             let (methods, mut env) = self.split();
             methods.attempt(&mut env, m, now)
         };
-        let timers = self.timers(m);
-        let after = self.machines[m]
-            .licence
-            .after_attempt(now, failure, &timers);
+        self.apply_answer(m, answer, now);
+    }
+
+    /// What a method answered for machine `m` (at an attempt, or in a batch of its own):
+    /// the licence follows, the outcome is counted, the next attempt is scheduled.
+    pub(super) fn apply_answer(&mut self, m: MachineId, answer: Answer, now: SimTime) {
+        let after = self.machines[m].licence.after_attempt(now, answer);
         let f = self.machines[m].fleet;
-        self.probe
-            .attempted(m, f, after.outcome, after.next_attempt, now);
+        match after.outcome {
+            Some(code) => self.probe.attempted(m, f, code, after.next_attempt, now),
+            None => self.probe.waiting(m, f, after.next_attempt, now),
+        }
         self.set_licence(m, after.licence, now);
         self.schedule_attempt(m, after.next_attempt);
     }
@@ -159,8 +168,11 @@ impl<P: Probe> World<'_, P> {
         }
     }
 
+    /// The machine's next attempt is at `at` (`NEVER`: none is due).
     pub(super) fn schedule_attempt(&mut self, m: MachineId, at: SimTime) {
         self.machines[m].next_attempt = at;
-        self.queue.push(at, Event::Attempt(m));
+        if at != NEVER {
+            self.queue.push(at, Event::Attempt(m));
+        }
     }
 }

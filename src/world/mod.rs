@@ -17,12 +17,13 @@ mod online;
 mod status;
 mod timeline;
 
-pub use status::Status;
+pub use status::{Channel, KmsStatus, Status};
 
 use crate::engine::{EventQueue, Scheduler, Streams};
 use crate::methods::kms::{Kms, REGISTRATION_INTERVAL};
+use crate::methods::licence::Answer;
 use crate::methods::machines::Machines;
-use crate::methods::{Env, Methods};
+use crate::methods::{self, Env, Methods};
 use crate::model::{
     ArrivalModel, ExpectKind, FleetId, HostId, MachineId, Model, OnlineModel, PolicyModel, Table,
     When,
@@ -42,6 +43,8 @@ enum Event {
     Deadline(MachineId),
     /// A host's daily SRV re-registration (KMS-HOST-8).
     Register(HostId),
+    /// An event of an activation method's own.
+    Method(methods::Event),
 }
 
 pub struct World<'m, P> {
@@ -62,6 +65,8 @@ pub struct World<'m, P> {
     /// Reused buffers of the samples (offline machines per fleet, host counts).
     offline: Vec<u64>,
     host_counts: Vec<[u32; 2]>,
+    /// Reused list of the answers a method event gives.
+    answers: Vec<(MachineId, Answer)>,
     /// The run stops after this instant (the scenario's end, or a trace's `--at`).
     end: SimTime,
 }
@@ -75,7 +80,11 @@ pub struct Ran<P> {
 
 impl<'m, P: Probe> World<'m, P> {
     pub fn new(model: &'m Model, seed: u64, probe: P) -> Self {
-        let topology = Topology::new(model.sites.len(), &model.links, Topology::ports_of(model));
+        let topology = Topology::new(
+            model.sites.len(),
+            &model.links,
+            methods::ports_of_interest(model),
+        );
         let mut world = World {
             model,
             policy: model.policy,
@@ -97,6 +106,7 @@ impl<'m, P: Probe> World<'m, P> {
             events: 0,
             offline: Vec::new(),
             host_counts: Vec::new(),
+            answers: Vec::new(),
             end: model.duration,
         };
         let total: u64 = model.fleets.iter().map(|f| f.count).sum();
@@ -107,6 +117,9 @@ impl<'m, P: Probe> World<'m, P> {
         for h in model.kms.hosts.ids() {
             let first = Kms::first_registration(model, &mut world.streams, h);
             world.queue.push(first, Event::Register(h));
+        }
+        for (t, e) in Methods::first_events(model) {
+            world.queue.push(t, Event::Method(e));
         }
         for (f, fleet) in model.fleets.enumerate() {
             for _ in 0..fleet.count {
@@ -221,7 +234,7 @@ impl<'m, P: Probe> World<'m, P> {
         let m = self.machines.add(f);
         self.probe.created(m, f, self.machines[m].index);
         if let OnlineModel::Daily { .. } = self.model.fleets[f].online {
-            self.machines[m].jitter = self.daily_jitter(m);
+            self.machines[m].jitter = self.machines.daily_jitter(&mut self.streams, m);
         }
         m
     }
@@ -272,6 +285,22 @@ impl<'m, P: Probe> World<'m, P> {
                     self.deadline(m, now);
                 }
                 live
+            }
+            Event::Method(e) => {
+                let mut answers = std::mem::take(&mut self.answers);
+                answers.clear();
+                let next = {
+                    let (methods, mut env) = self.split();
+                    methods.handle(&mut env, e, now, &mut answers)
+                };
+                for &(m, answer) in &answers {
+                    self.apply_answer(m, answer, now);
+                }
+                self.answers = answers;
+                if next != crate::time::NEVER {
+                    self.queue.push(next, Event::Method(e));
+                }
+                true
             }
         }
     }

@@ -2,48 +2,17 @@
 //! fleet are offline at a sample — without an event per machine per day.
 
 use super::World;
-use crate::engine::random::stream_of;
 use crate::model::{MachineId, OnlineModel};
-use crate::net::schedule::{DAILY_JITTER, RandomSchedule, daily_next_online, windows_next_online};
+use crate::net::schedule::{daily_next_online, windows_next_online};
 use crate::probe::Probe;
 use crate::time::SimTime;
 
-/// Stream kind of a machine's schedule draws: kept apart from its activation draws, so a
-/// schedule change never shifts them.
-const SCHEDULE_STREAM: u64 = 0x5c4e_d01e;
-
 impl<P: Probe> World<'_, P> {
-    fn schedule_stream(&self, m: MachineId) -> u64 {
-        stream_of(self.machines.stream(m), SCHEDULE_STREAM)
-    }
-
-    /// The machine's `Daily` start jitter, uniform in [0, 1 h), from its schedule stream.
-    pub(super) fn daily_jitter(&mut self, m: MachineId) -> u16 {
-        let stream = self.schedule_stream(m);
-        self.streams.below(stream, 0, DAILY_JITTER) as u16
-    }
-
     /// The first instant at or after `t` when machine `m` is online (`NEVER` if it never is
     /// again).
     pub(super) fn next_online(&mut self, m: MachineId, t: SimTime) -> SimTime {
-        let fleet = &self.model.fleets[self.machines[m].fleet];
-        match &fleet.online {
-            OnlineModel::Always => t,
-            OnlineModel::Daily { hours } => {
-                daily_next_online(t, *hours, SimTime::from(self.machines[m].jitter))
-            }
-            OnlineModel::Windows(windows) => windows_next_online(t, windows),
-            OnlineModel::Random { mean_on, mean_off } => {
-                let stream = self.schedule_stream(m);
-                let streams = &mut self.streams;
-                let mut schedule = RandomSchedule {
-                    mean_on: *mean_on,
-                    mean_off: *mean_off,
-                    draw: |k| streams.bits(stream, k),
-                };
-                schedule.next_online(&mut self.machines.cursor[m.index()], t)
-            }
-        }
+        self.machines
+            .next_online(self.model, &mut self.streams, m, t)
     }
 
     /// Per fleet, the present machines offline at `t`, into `out`. `Always` and `Windows`

@@ -3,6 +3,7 @@
 
 use super::World;
 use crate::code::Code;
+use crate::methods::Methods;
 use crate::methods::licence::{self, Licence, LicenceState};
 use crate::methods::machines::Presence;
 use crate::model::{ActionModel, FleetAction, FleetId, MachineId, NetAction};
@@ -19,7 +20,11 @@ impl<P: Probe> World<'_, P> {
                 NetAction::LinkUp(link) => self.topology.set_link_up(link, true),
             },
             ActionModel::SetPolicy(change) => self.policy.apply(change),
-            ActionModel::Kms(a) => self.methods.kms.apply(self.model, &self.policy, a, now),
+            ActionModel::Kms(a) => {
+                self.methods
+                    .kms
+                    .apply(self.model, &self.policy, &mut self.probe, a, now)
+            }
             ActionModel::Fleet { fleet, action } => self.fleet_action(*fleet, *action, now),
         }
     }
@@ -33,6 +38,7 @@ impl<P: Probe> World<'_, P> {
                     if let Some((licence, left)) = licence::rearm(left, now, self.grace(m)) {
                         self.machines[m].rearms_left = left;
                         self.machines.new_cmid(m);
+                        Methods::reinstalled(&mut self.machines, m);
                         self.set_licence(m, licence, now);
                         self.schedule_attempt(m, now);
                     }
@@ -41,6 +47,7 @@ impl<P: Probe> World<'_, P> {
             FleetAction::Reimage { count } => {
                 for m in self.present_machines(fleet, count) {
                     self.machines.reinstall_image(m);
+                    Methods::reinstalled(&mut self.machines, m);
                     self.set_licence(m, Licence::fresh(now, self.grace(m)), now);
                     self.schedule_attempt(m, now);
                 }
@@ -52,6 +59,7 @@ impl<P: Probe> World<'_, P> {
                         .licence
                         .hardware_change(now, &self.timers(m));
                     if lost {
+                        Methods::reinstalled(&mut self.machines, m);
                         self.probe.outcome(m, fleet, Code::HardwareChange, now);
                         self.set_licence(m, licence, now);
                         self.schedule_attempt(m, now);

@@ -122,13 +122,9 @@ fn expectation_naming_an_unknown_fleet() {
 
 #[test]
 fn a_feature_not_simulated_yet_is_refused_by_name() {
-    let text = minimal("", "").replace("activation: Kms()", "activation: Mak(key: \"m\")");
-    let text = text.replace(
-        "fleets:",
-        "mak_keys: [MakKey(name: \"m\", activations: 5)],\n  fleets:",
-    );
+    let text = minimal("", "").replace("activation: Kms()", "activation: Ksc(server: \"ksc1\")");
     let (_, _, message) = error(text.as_bytes());
-    assert!(message.contains("MAK"), "{message}");
+    assert!(message.contains("Kaspersky"), "{message}");
 }
 
 #[test]

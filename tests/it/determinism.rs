@@ -9,7 +9,7 @@ fn files(model: &actsim::Model, seed: u64) -> Vec<Vec<u8>> {
         serde_json::to_vec(&actsim::report::summary(model, seed, &o)).unwrap(),
         actsim::report::timeseries_csv(model, &o),
         actsim::report::hosts_csv(model, &o),
-        actsim::report::attempts_csv(&o),
+        actsim::report::attempts_csv(model, &o),
     ]
 }
 

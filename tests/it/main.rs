@@ -7,6 +7,8 @@ mod cli_snapshots;
 mod compare;
 mod determinism;
 mod examples;
+mod golden;
+mod methods;
 mod network;
 mod regression;
 mod report;

@@ -1,6 +1,7 @@
 //! One KMS activation attempt (a KMS attempt is one exchange): discovery → connect →
 //! register CMID → count → activate if count ≥ threshold.
 
+use super::host::Asking;
 use super::{Kms, discovery};
 use crate::code::Code;
 use crate::methods::Env;
@@ -182,9 +183,7 @@ impl Kms {
         }
         let reply = self.hosts[h].request(
             env.machines[m].cmid,
-            product.group,
-            product.pool,
-            product.threshold,
+            Asking::of(product),
             now as i64,
             fleet.clock_skew,
             env.policy.cmid_retention,
@@ -244,13 +243,13 @@ impl Kms {
     ) -> Option<HostId> {
         let model = env.model;
         let fleet = &model.fleets[env.machines[m].fleet];
-        let group = model.products[fleet.product].group;
+        let asking = Asking::of(&model.products[fleet.product]);
         let serves = |kms: &Self, env: &Env<'_, P>, h: HostId, port: u16| {
             let host = &kms.hosts[h];
             let host_model = &model.kms.hosts[h];
             host.up
                 && host.activated
-                && host.serves_group(group)
+                && host.serves(asking)
                 && port == host_model.port
                 && env
                     .topology

@@ -4,8 +4,29 @@
 //! tested without an engine.
 
 use crate::code::Code;
-use crate::model::{HostOs, KeyGroup, Pool};
+use crate::model::{HostOs, KeyGroup, Pool, ProductModel};
 use crate::time::SimTime;
+
+/// What a client asks a host for: its product's count pool, key group, threshold and
+/// generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asking {
+    pub group: KeyGroup,
+    pub pool: Pool,
+    pub threshold: u32,
+    pub generation: u8,
+}
+
+impl Asking {
+    pub fn of(product: &ProductModel) -> Self {
+        Asking {
+            group: product.group,
+            pool: product.pool,
+            threshold: product.threshold,
+            generation: product.generation,
+        }
+    }
+}
 
 /// A client machine id.
 pub type Cmid = u64;
@@ -146,6 +167,10 @@ pub struct KmsHost {
     /// Re-activations left with its host key (KMS-HOST-4).
     pub reactivations_left: u32,
     keys: Vec<KeyGroup>,
+    /// KMS-GEN-1: the generation of its host key.
+    key_generation: u8,
+    /// KMS-GEN-2: the newest key generation its OS can hold (None: any).
+    os_generation: Option<u8>,
     /// Tables indexed by `Pool::index`.
     pools: [CmidTable; 2],
 }
@@ -167,20 +192,69 @@ pub fn os_can_hold(os: HostOs, key: KeyGroup) -> bool {
 }
 
 impl KmsHost {
-    pub fn new(keys: Vec<KeyGroup>, activated: bool, reactivations: u32) -> Self {
+    pub fn new(
+        keys: Vec<KeyGroup>,
+        key_generation: u8,
+        os_generation: Option<u8>,
+        activated: bool,
+        reactivations: u32,
+    ) -> Self {
         KmsHost {
             up: true,
             activated,
             ever_activated: activated,
             reactivations_left: reactivations,
             keys,
+            key_generation,
+            os_generation,
             pools: Default::default(),
         }
     }
 
-    /// KMS-HOST-2 for this host's keys.
-    pub fn serves_group(&self, group: KeyGroup) -> bool {
-        covers(&self.keys, group)
+    /// KMS-HOST-2, KMS-GEN-1: whether this host's key activates the product: its group is
+    /// covered and it is not newer than the key.
+    pub fn serves(&self, asking: Asking) -> bool {
+        covers(&self.keys, asking.group) && asking.generation <= self.key_generation
+    }
+
+    /// The generation of its host key (KMS-GEN-1).
+    pub fn key_generation(&self) -> u8 {
+        self.key_generation
+    }
+
+    /// KMS-GEN-2: whether its OS can hold a host key of `generation`.
+    pub fn can_hold(&self, generation: u8) -> bool {
+        self.os_generation.is_none_or(|o| generation <= o)
+    }
+
+    /// KMS-GEN-2: an update package lets the OS hold keys up to `os_generation` (it never
+    /// lowers what the OS could hold). The service keeps running: the table stays.
+    pub fn update_os(&mut self, os_generation: u8) {
+        if let Some(o) = &mut self.os_generation {
+            *o = (*o).max(os_generation);
+        }
+    }
+
+    /// KMS-GEN-3: installs a new host key of `keys` and `generation`. If the OS cannot hold
+    /// it (KMS-GEN-2) nothing changes and it returns false. Otherwise the key replaces the
+    /// old one; `activated` says whether the key could activate the host (KMS-HOST-4), with
+    /// `reactivations` left. The CMID table is kept (the service does not restart).
+    pub fn install_key(
+        &mut self,
+        keys: Vec<KeyGroup>,
+        generation: u8,
+        activated: bool,
+        reactivations: u32,
+    ) -> bool {
+        if !self.can_hold(generation) {
+            return false;
+        }
+        self.keys = keys;
+        self.key_generation = generation;
+        self.activated = activated;
+        self.ever_activated |= activated;
+        self.reactivations_left = reactivations;
+        true
     }
 
     pub fn pool(&self, pool: Pool) -> &CmidTable {
@@ -192,15 +266,13 @@ impl KmsHost {
     }
 
     /// One request from a client that reached the host. Checks, in the host's order: host
-    /// activated (KMS-HOST-10), client clock (KMS-HOST-9), key group (KMS-HOST-2); then
-    /// registers the CMID and returns the pool's count (KMS-COUNT-1, KMS-COUNT-2, KMS-COUNT-5).
-    #[allow(clippy::too_many_arguments)]
+    /// activated (KMS-HOST-10), client clock (KMS-HOST-9), key group and generation
+    /// (KMS-HOST-2, KMS-GEN-1); then registers the CMID and returns the pool's count
+    /// (KMS-COUNT-1, KMS-COUNT-2, KMS-COUNT-5).
     pub fn request(
         &mut self,
         cmid: Cmid,
-        group: KeyGroup,
-        pool: Pool,
-        threshold: u32,
+        asking: Asking,
         now: Stamp,
         clock_skew: i64,
         retention: SimTime,
@@ -211,11 +283,11 @@ impl KmsHost {
         if clock_skew.abs() > MAX_CLOCK_SKEW {
             return Reply::Refused(Code::ClockSkew);
         }
-        if !covers(&self.keys, group) {
+        if !self.serves(asking) {
             return Reply::Refused(Code::ProductRefused);
         }
-        let table = self.pool_mut(pool);
-        table.note_threshold(threshold);
+        let table = self.pool_mut(asking.pool);
+        table.note_threshold(asking.threshold);
         table.expire(now, retention);
         Reply::Count(table.register(cmid, now))
     }
@@ -258,16 +330,25 @@ mod tests {
     const RETENTION: u64 = 30 * 86_400;
 
     fn host(keys: &[KeyGroup]) -> KmsHost {
-        KmsHost::new(keys.to_vec(), true, 9)
+        KmsHost::new(keys.to_vec(), 8, None, true, 9)
     }
 
-    fn ask(h: &mut KmsHost, cmid: Cmid, group: KeyGroup, threshold: u32, now: i64) -> Reply {
+    fn asking(group: KeyGroup, threshold: u32, generation: u8) -> Asking {
         let pool = if group == KeyGroup::Office {
             Pool::Office
         } else {
             Pool::Windows
         };
-        h.request(cmid, group, pool, threshold, now, 0, RETENTION)
+        Asking {
+            group,
+            pool,
+            threshold,
+            generation,
+        }
+    }
+
+    fn ask(h: &mut KmsHost, cmid: Cmid, group: KeyGroup, threshold: u32, now: i64) -> Reply {
+        h.request(cmid, asking(group, threshold, 1), now, 0, RETENTION)
     }
 
     /// KMS-COUNT-1, KMS-COUNT-2: the count includes the requester.
@@ -417,7 +498,7 @@ mod tests {
     /// KMS-HOST-1, KMS-HOST-10
     #[test]
     fn kms_host_1_10_unactivated_host_refuses() {
-        let mut h = KmsHost::new(vec![KeyGroup::ServerC], false, 0);
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], 8, None, false, 0);
         assert_eq!(
             ask(&mut h, 1, KeyGroup::ClientVl, 25, 0),
             Reply::Refused(Code::HostNotActivated)
@@ -427,7 +508,7 @@ mod tests {
     /// KMS-HOST-4
     #[test]
     fn kms_host_4_reinstall_uses_reactivations() {
-        let mut h = KmsHost::new(vec![KeyGroup::ServerC], true, 1);
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], 8, None, true, 1);
         ask(&mut h, 1, KeyGroup::ClientVl, 25, 0);
         h.reinstall();
         assert!(h.activated);
@@ -440,7 +521,7 @@ mod tests {
     /// re-activation to use: a reinstall leaves it unactivated.
     #[test]
     fn kms_host_4_a_host_never_activated_stays_unactivated_after_reinstall() {
-        let mut seventh = KmsHost::new(vec![KeyGroup::ServerC], false, 9);
+        let mut seventh = KmsHost::new(vec![KeyGroup::ServerC], 8, None, false, 9);
         seventh.reinstall();
         assert!(!seventh.activated);
         assert_eq!(
@@ -499,12 +580,64 @@ mod tests {
         assert_eq!(t.count(), 2, "the table still holds both");
     }
 
+    /// KMS-GEN-1: a host key of generation g activates its groups' products of generation
+    /// g and older; a newer product is refused (0xC004F042) and not counted.
+    #[test]
+    fn kms_gen_1_a_newer_product_is_refused() {
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], 5, None, true, 9);
+        let win10 = asking(KeyGroup::ClientVl, 25, 5);
+        let win11 = asking(KeyGroup::ClientVl, 25, 7);
+        let win7 = asking(KeyGroup::ClientVl, 25, 2);
+        assert_eq!(h.request(1, win10, 0, 0, RETENTION), Reply::Count(1));
+        assert_eq!(h.request(2, win7, 0, 0, RETENTION), Reply::Count(2));
+        assert_eq!(
+            h.request(3, win11, 0, 0, RETENTION),
+            Reply::Refused(Code::ProductRefused)
+        );
+        assert_eq!(h.pool(Pool::Windows).count(), 2);
+    }
+
+    /// KMS-GEN-2: an OS that cannot hold the key keeps its old one; the update package lets
+    /// it.
+    #[test]
+    fn kms_gen_2_the_os_limits_the_key_until_updated() {
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], 5, Some(5), true, 9);
+        assert!(!h.install_key(vec![KeyGroup::ServerC], 7, true, 9));
+        assert_eq!(h.key_generation(), 5, "the old key stays");
+        h.update_os(7);
+        assert!(h.can_hold(7));
+        h.update_os(6);
+        assert!(h.can_hold(7), "an update never lowers what the OS holds");
+        assert!(h.install_key(vec![KeyGroup::ServerC], 7, true, 9));
+        assert_eq!(h.key_generation(), 7);
+    }
+
+    /// KMS-GEN-3: installing a key activates the host with it and keeps the CMID table.
+    #[test]
+    fn kms_gen_3_a_new_key_keeps_the_table() {
+        let mut h = KmsHost::new(vec![KeyGroup::ServerC], 5, None, true, 9);
+        for c in 1..=30 {
+            ask(&mut h, c, KeyGroup::ClientVl, 25, 0);
+        }
+        assert!(h.install_key(vec![KeyGroup::ServerC], 7, true, 9));
+        assert!(h.activated);
+        assert_eq!(h.pool(Pool::Windows).count(), 30);
+        let win11 = asking(KeyGroup::ClientVl, 25, 7);
+        assert_eq!(h.request(99, win11, 1, 0, RETENTION), Reply::Count(31));
+        // A key that cannot activate the host (its host limit reached) leaves it refusing.
+        assert!(h.install_key(vec![KeyGroup::ServerC], 7, false, 0));
+        assert_eq!(
+            h.request(100, win11, 2, 0, RETENTION),
+            Reply::Refused(Code::HostNotActivated)
+        );
+    }
+
     /// KMS-HOST-9
     #[test]
     fn kms_host_9_clock_skew_over_four_hours_is_refused() {
         let mut h = host(&[KeyGroup::ServerC]);
         let r = |h: &mut KmsHost, skew| {
-            h.request(1, KeyGroup::ClientVl, Pool::Windows, 25, 0, skew, RETENTION)
+            h.request(1, asking(KeyGroup::ClientVl, 25, 1), 0, skew, RETENTION)
         };
         assert_eq!(r(&mut h, 4 * 3600), Reply::Count(1));
         assert_eq!(r(&mut h, -5 * 3600), Reply::Refused(Code::ClockSkew));

@@ -13,9 +13,13 @@ pub use host::{Cmid, KmsHost, Reply};
 
 use crate::engine::Streams;
 use crate::engine::random::{name_hash, stream_of};
-use crate::model::{DNS_PORT, HostId, KmsAction, Model, PolicyModel, Pool, PortModel, Table};
+use crate::model::{
+    DNS_PORT, HostId, HostKeyId, KeyGroup, KeyInstall, KmsAction, Model, PolicyModel, Pool,
+    PortModel, Table,
+};
 use crate::net::dns::Zones;
 use crate::net::topology::{PortId, Topology};
+use crate::probe::Probe;
 use crate::time::{DAY, SimTime};
 
 /// Seconds between a publishing host's SRV registrations (KMS-HOST-8).
@@ -35,6 +39,8 @@ pub fn activates(count: u32, threshold: u32) -> bool {
 #[derive(Debug)]
 pub(crate) struct Kms {
     pub hosts: Table<HostId, KmsHost>,
+    /// KMS-HOST-4: per shared host key, the hosts activated with it so far.
+    key_hosts: Table<HostKeyId, Vec<HostId>>,
     /// Whether each host still publishes itself in DNS (PublishOff stops it).
     publishing: Table<HostId, bool>,
     pub zones: Zones,
@@ -52,8 +58,10 @@ impl Kms {
                 .port_id(p)
                 .expect("ports of interest include every host port and DNS")
         };
+        let (hosts, key_hosts) = initial_hosts(model);
         Kms {
-            hosts: initial_hosts(model),
+            hosts,
+            key_hosts,
             publishing: model.kms.hosts.iter().map(|h| h.publish).collect(),
             zones: Zones::at_start(model),
             host_port: model
@@ -85,7 +93,14 @@ impl Kms {
     }
 
     /// A timeline action on a host or the DNS records.
-    pub fn apply(&mut self, model: &Model, policy: &PolicyModel, action: &KmsAction, now: SimTime) {
+    pub fn apply<P: Probe>(
+        &mut self,
+        model: &Model,
+        policy: &PolicyModel,
+        probe: &mut P,
+        action: &KmsAction,
+        now: SimTime,
+    ) {
         match *action {
             KmsAction::HostDown(h) => self.hosts[h].up = false,
             KmsAction::HostUp(h) => {
@@ -106,6 +121,58 @@ impl Kms {
             KmsAction::RemoveSrv { domain, ref target } => {
                 self.zones.remove(model, domain, target, now)
             }
+            KmsAction::UpdateHost {
+                host,
+                os_generation,
+            } => self.hosts[host].update_os(os_generation),
+            KmsAction::InstallHostKey {
+                host,
+                ref keys,
+                generation,
+                host_key,
+            } => {
+                let result = self.install_key(model, host, keys, generation, host_key);
+                probe.key_install(host, generation, result, now);
+            }
+        }
+    }
+
+    /// KMS-GEN-3, KMS-HOST-4: installs a new host key on `h` and activates the host with it,
+    /// which uses one of a shared key's hosts (or, for a host activated with that key
+    /// before, one of its reactivations). A key its OS cannot hold (KMS-GEN-2) changes
+    /// nothing.
+    fn install_key(
+        &mut self,
+        model: &Model,
+        h: HostId,
+        keys: &[KeyGroup],
+        generation: u8,
+        host_key: Option<HostKeyId>,
+    ) -> KeyInstall {
+        if !self.hosts[h].can_hold(generation) {
+            return KeyInstall::OsCannotHold;
+        }
+        let (activated, reactivations) = match host_key {
+            None => (true, OWN_KEY_REACTIVATIONS),
+            Some(k) => {
+                let key = &model.kms.host_keys[k];
+                let hosts = &mut self.key_hosts[k];
+                if hosts.contains(&h) {
+                    let left = self.hosts[h].reactivations_left;
+                    (left > 0, left.saturating_sub(1))
+                } else if (hosts.len() as u64) < u64::from(key.max_hosts) {
+                    hosts.push(h);
+                    (true, key.reactivations)
+                } else {
+                    (false, 0)
+                }
+            }
+        };
+        self.hosts[h].install_key(keys.to_vec(), generation, activated, reactivations);
+        if activated {
+            KeyInstall::Activated
+        } else {
+            KeyInstall::OverHostLimit
         }
     }
 
@@ -121,22 +188,36 @@ impl Kms {
     }
 }
 
-/// The hosts at t = 0. KMS-HOST-4: a shared host key activates at most `max_hosts` hosts
-/// (the first ones in file order); the others stay unactivated (KMS-HOST-10). A host with
-/// its own key is activated.
-fn initial_hosts(model: &Model) -> Table<HostId, KmsHost> {
-    let mut used: Table<_, u32> = model.kms.host_keys.iter().map(|_| 0).collect();
-    model
+/// The hosts at t = 0, and the hosts each shared key activated. KMS-HOST-4: a shared host
+/// key activates at most `max_hosts` hosts (the first ones in file order); the others stay
+/// unactivated (KMS-HOST-10). A host with its own key is activated.
+fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, Table<HostKeyId, Vec<HostId>>) {
+    let mut key_hosts: Table<HostKeyId, Vec<HostId>> =
+        model.kms.host_keys.iter().map(|_| Vec::new()).collect();
+    let hosts = model
         .kms
         .hosts
-        .iter()
-        .map(|h| match h.host_key {
-            Some(k) => {
-                let key = &model.kms.host_keys[k];
-                used[k] += 1;
-                KmsHost::new(h.keys.clone(), used[k] <= key.max_hosts, key.reactivations)
-            }
-            None => KmsHost::new(h.keys.clone(), true, OWN_KEY_REACTIVATIONS),
+        .enumerate()
+        .map(|(id, h)| {
+            let (activated, reactivations) = match h.host_key {
+                Some(k) => {
+                    let key = &model.kms.host_keys[k];
+                    let activated = (key_hosts[k].len() as u64) < u64::from(key.max_hosts);
+                    if activated {
+                        key_hosts[k].push(id);
+                    }
+                    (activated, key.reactivations)
+                }
+                None => (true, OWN_KEY_REACTIVATIONS),
+            };
+            KmsHost::new(
+                h.keys.clone(),
+                h.key_generation,
+                h.os_generation,
+                activated,
+                reactivations,
+            )
         })
-        .collect()
+        .collect();
+    (hosts, key_hosts)
 }

@@ -13,14 +13,30 @@ use crate::scenario::schema;
 /// The names the KMS part declares.
 pub struct KmsNames {
     pub hosts: Names<HostId>,
+    pub host_keys: Names<HostKeyId>,
+    /// Each host's OS (KMS-HOST-3 on `InstallHostKey`).
+    pub os: Table<HostId, crate::model::HostOs>,
 }
 
-/// Host keys, hosts and manual SRV records.
+/// A generation written in the scenario: 1 or more (KMS-GEN-1).
+pub fn generation(c: &Checker, anchors: &[&str], what: &str, g: u8) -> Result<u8> {
+    if g == 0 {
+        return Err(c.error(
+            anchors,
+            format!("{what} must be 1 or more (1 = Vista / Server 2008)"),
+        ));
+    }
+    Ok(g)
+}
+
+/// Host keys, hosts and manual SRV records. A host's key is of generation `newest` unless
+/// it says otherwise (the newest product the scenario's fleets use).
 pub fn servers(
     c: &Checker,
     s: &schema::Scenario,
     sites: &Names<SiteId>,
     domains: &Names<DomainId>,
+    newest: u8,
 ) -> Result<(KmsModel, KmsNames)> {
     let key_names = Names::<HostKeyId>::declare(
         "host key",
@@ -54,24 +70,14 @@ pub fn servers(
             None => default_domain,
             Some(n) => Some(domains.resolve(c, &strs(&at("domain:")), n)?),
         };
-        if h.keys.is_empty() {
-            return Err(c.error(
-                &strs(&at("keys:")),
-                format!("host \"{}\" has no keys", h.name),
-            ));
-        }
         // KMS-HOST-3: a client OS holds only a Client VL key (and an Office host key, which
         // installs on client Windows as well).
-        if let Some(bad) = h.keys.iter().find(|&&k| !super::host::os_can_hold(h.os, k)) {
-            return Err(c.error(
-                &strs(&at(&format!("{bad:?}"))),
-                format!(
-                    "host \"{}\" runs a client OS, which cannot hold a {bad:?} key \
-                     (KMS-HOST-3: only a server OS holds Server Group A/B/C keys)",
-                    h.name
-                ),
-            ));
-        }
+        let bad = h.keys.iter().find(|&&k| !super::host::os_can_hold(h.os, k));
+        let anchor = match bad {
+            Some(k) => format!("{k:?}"),
+            None => "keys:".to_owned(),
+        };
+        keys_for(c, &strs(&at(&anchor)), &h.name, h.os, &h.keys)?;
         let host_key = match &h.host_key {
             None => None,
             Some(k) => Some(key_names.resolve(c, &strs(&at(&format!("\"{k}\""))), k)?),
@@ -87,12 +93,33 @@ pub fn servers(
             d.map(|d| c.interval(&strs(&at(field)), field, d))
                 .transpose()
         };
+        let key_generation = match h.key_generation {
+            Some(g) => generation(c, &strs(&at("key_generation")), "key_generation", g)?,
+            None => newest,
+        };
+        let os_generation = h
+            .os_generation
+            .map(|g| generation(c, &strs(&at("os_generation")), "os_generation", g))
+            .transpose()?;
+        if let Some(o) = os_generation.filter(|&o| key_generation > o) {
+            return Err(c.error(
+                &strs(&at("os_generation")),
+                format!(
+                    "host \"{}\" holds a generation {key_generation} key, which its OS \
+                     (os_generation {o}) cannot hold (KMS-GEN-2): raise os_generation, or give \
+                     the host the key_generation it really has",
+                    h.name
+                ),
+            ));
+        }
         hosts.push(HostModel {
             name: h.name.clone(),
             site,
             domain: own_domain,
             os: h.os,
             keys: h.keys.clone(),
+            key_generation,
+            os_generation,
             host_key,
             port: c.port(&strs(&at("port:")), h.port)?,
             publish: h.publish,
@@ -125,8 +152,35 @@ pub fn servers(
             host_keys,
             manual_srv,
         },
-        KmsNames { hosts: host_names },
+        KmsNames {
+            hosts: host_names,
+            host_keys: key_names,
+            os: s.kms_hosts.iter().map(|h| h.os).collect(),
+        },
     ))
+}
+
+/// KMS-HOST-3: the key groups a host may hold: its OS must be able to hold each.
+pub fn keys_for(
+    c: &Checker,
+    anchors: &[&str],
+    host: &str,
+    os: crate::model::HostOs,
+    keys: &[crate::model::KeyGroup],
+) -> Result<()> {
+    if keys.is_empty() {
+        return Err(c.error(anchors, format!("host \"{host}\" has no keys")));
+    }
+    if let Some(bad) = keys.iter().find(|&&k| !super::host::os_can_hold(os, k)) {
+        return Err(c.error(
+            anchors,
+            format!(
+                "host \"{host}\" runs a client OS, which cannot hold a {bad:?} key \
+                 (KMS-HOST-3: only a server OS holds Server Group A/B/C keys)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Hosts live on the organisation's own sites.

@@ -2,7 +2,7 @@
 //! counts reached, the hourly peak, stale-record failures. Updated on each request; read at
 //! samples and at the end.
 
-use crate::model::{DomainId, HostId, Model, Pool, Table};
+use crate::model::{DomainId, HostId, KeyInstall, Model, Pool, Table};
 use crate::time::{HOUR, SimTime};
 
 /// One host's statistics over the run.
@@ -55,10 +55,20 @@ impl HostStats {
     }
 }
 
+/// A host key installed during the run (KMS-GEN-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Installed {
+    pub at: SimTime,
+    pub generation: u8,
+    pub result: KeyInstall,
+}
+
 /// The KMS statistics of a run.
 #[derive(Debug, Clone)]
 pub struct KmsStats {
     pub hosts: Table<HostId, HostStats>,
+    /// Per host, the key installations of the run, in order.
+    pub key_installs: Table<HostId, Vec<Installed>>,
     /// Per domain, attempts that picked a stale SRV record (a name that is no host).
     pub stale_record_failures: Table<DomainId, u64>,
 }
@@ -72,8 +82,17 @@ impl KmsStats {
                 .iter()
                 .map(|_| HostStats::default())
                 .collect(),
+            key_installs: model.kms.hosts.iter().map(|_| Vec::new()).collect(),
             stale_record_failures: model.domains.iter().map(|_| 0).collect(),
         }
+    }
+
+    pub fn key_install(&mut self, h: HostId, generation: u8, result: KeyInstall, now: SimTime) {
+        self.key_installs[h].push(Installed {
+            at: now,
+            generation,
+            result,
+        });
     }
 
     pub fn request(&mut self, h: HostId, pool: Pool, now: SimTime) {

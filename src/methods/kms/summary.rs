@@ -2,7 +2,7 @@
 //! (`dns`).
 
 use super::stats::KmsStats;
-use crate::model::{Model, Pool};
+use crate::model::{KeyInstall, Model, Pool};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,21 @@ pub struct HostSummary {
     /// requester.
     pub threshold_reached_s: IndexMap<String, Option<u64>>,
     pub peak_requests_per_hour: u64,
+    /// KMS-GEN-3: the host keys installed during the run (absent when none was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_installs: Vec<KeyInstallSummary>,
+}
+
+/// One entry of `hosts.NAME.key_installs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyInstallSummary {
+    pub at_s: u64,
+    pub generation: u8,
+    /// Whether the host is activated with the new key.
+    pub ok: bool,
+    /// Why not: `os_cannot_hold` (the host keeps its old key) or `over_host_limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl HostSummary {
@@ -46,8 +61,8 @@ pub fn hosts(model: &Model, stats: &KmsStats) -> IndexMap<String, HostSummary> {
         .kms
         .hosts
         .iter()
-        .zip(&stats.hosts)
-        .map(|(h, s)| {
+        .zip(stats.hosts.iter().zip(&stats.key_installs))
+        .map(|(h, (s, installs))| {
             let per_pool = |f: &dyn Fn(usize) -> u32| {
                 Pool::ALL
                     .iter()
@@ -63,6 +78,15 @@ pub fn hosts(model: &Model, stats: &KmsStats) -> IndexMap<String, HostSummary> {
                     .map(|p| (p.as_str().to_owned(), s.threshold_reached[p.index()]))
                     .collect(),
                 peak_requests_per_hour: s.peak_requests_per_hour,
+                key_installs: installs
+                    .iter()
+                    .map(|i| KeyInstallSummary {
+                        at_s: i.at,
+                        generation: i.generation,
+                        ok: i.result == KeyInstall::Activated,
+                        reason: i.result.reason().map(str::to_owned),
+                    })
+                    .collect(),
             };
             (h.name.clone(), summary)
         })

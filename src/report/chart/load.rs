@@ -23,6 +23,8 @@ pub struct Load {
     time: Timeline,
     per_host: Vec<Line>,
     by_code: Vec<Line>,
+    /// MAK activations left, per key (empty without MAK keys).
+    mak: Vec<Line>,
     interval: String,
 }
 
@@ -51,7 +53,17 @@ impl Load {
                 values: tables.attempts.iter().map(|a| a[i] as f64).collect(),
             })
             .collect();
+        let mak = model
+            .mak_keys
+            .iter()
+            .zip(&tables.mak_remaining)
+            .map(|(k, left)| Line {
+                name: format!("{} (of {})", k.name, k.activations),
+                values: left.iter().map(|&v| v as f64).collect(),
+            })
+            .collect();
         Load {
+            mak,
             title: model.name.clone(),
             time: Timeline::new(model, tables),
             per_host,
@@ -117,9 +129,10 @@ impl Load {
 
 impl Chart for Load {
     fn size(&self) -> (u32, u32) {
+        let panels = if self.mak.is_empty() { 2 } else { 3 };
         (
             WIDTH,
-            (HEADER + self.time.band + 2 * PANEL + 10).max(super::MIN_HEIGHT),
+            (HEADER + self.time.band + panels * PANEL + 10).max(super::MIN_HEIGHT),
         )
     }
 
@@ -131,7 +144,12 @@ impl Chart for Load {
         let (head, body) = root.split_vertically(HEADER);
         super::title(&head, &self.title, "")?;
         let band = self.time.band;
-        let (first, second) = body.split_vertically(band + PANEL);
+        let (first, rest) = body.split_vertically(band + PANEL);
+        let (second, third) = if self.mak.is_empty() {
+            (rest.clone(), rest.clone())
+        } else {
+            rest.split_vertically(PANEL)
+        };
         self.panel(
             root,
             &first,
@@ -156,6 +174,17 @@ impl Chart for Load {
             |i| palette::series(i + 1),
             0,
         )?;
+        if !self.mak.is_empty() {
+            self.panel(
+                root,
+                &third,
+                "MAK activations left, per key (MAK-1: at zero, activation fails with 0xC004C020)",
+                "activations left",
+                &self.mak,
+                |i| palette::series(i + 6),
+                0,
+            )?;
+        }
         Ok(())
     }
 }

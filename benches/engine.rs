@@ -37,3 +37,22 @@ fn quickstart(bencher: divan::Bencher) {
     let model = actsim::load("scenarios/quickstart.ron".as_ref()).expect("quickstart loads");
     bencher.bench(|| actsim::run(divan::black_box(&model), 7));
 }
+
+/// A million Kaspersky-managed devices over a year with one key-file renewal
+/// (`scenarios/bench/ksc-million.ron`): a device's keys change at a few instants only, so
+/// it costs about three events (first connection, reserve, expiry), not one per 15-minute
+/// synchronisation. The counter reports devices per second; the events per device are
+/// printed once.
+#[divan::bench(sample_count = 2)]
+fn ksc_million_year(bencher: divan::Bencher) {
+    let model = load("ksc-million");
+    let devices: u64 = model.fleets.iter().map(|f| f.count).sum();
+    let events = actsim::run(&model, 1).events;
+    println!(
+        "ksc-million: {events} events, {:.2} per device per year",
+        events as f64 / devices as f64
+    );
+    bencher
+        .counter(divan::counter::ItemsCount::new(devices))
+        .bench(|| actsim::run(divan::black_box(&model), 1));
+}

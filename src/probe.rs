@@ -7,7 +7,9 @@
 //! closures of `tried` and `discovery` are never called unless a probe asks for them.
 
 use crate::code::Code;
-use crate::model::{DomainId, FleetId, HostId, KeyInstall, MachineId, MakKeyId, Pool, StateSet};
+use crate::model::{
+    DomainId, FleetId, HostId, KeyInstall, LicenseKeyId, MachineId, MakKeyId, Pool, StateSet,
+};
 use crate::time::SimTime;
 
 /// The state a machine leaves or enters: its index in its family (`StateSet`).
@@ -83,6 +85,20 @@ pub trait Probe {
 
     /// KMS-GEN-3: a host key of `generation` was installed on host `h`, with this result.
     fn key_install(&mut self, _h: HostId, _generation: u8, _result: KeyInstall, _now: SimTime) {}
+
+    /// KSC-10: licence key `key` is now held by `active_on` devices as active and
+    /// `reserve_on` as reserve.
+    fn ksc_usage(&mut self, _key: LicenseKeyId, _active_on: u64, _reserve_on: u64, _now: SimTime) {}
+
+    /// A Kaspersky device's key slots changed at a synchronisation or an expiry (KSC-9).
+    fn ksc_keys(
+        &mut self,
+        _m: MachineId,
+        _active: Option<LicenseKeyId>,
+        _reserve: Option<LicenseKeyId>,
+        _now: SimTime,
+    ) {
+    }
 
     /// An attempt picked host `h` but could not reach it.
     fn host_failure(&mut self, h: HostId, pool: Pool);
@@ -174,6 +190,20 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
     fn key_install(&mut self, h: HostId, generation: u8, result: KeyInstall, now: SimTime) {
         self.0.key_install(h, generation, result, now);
         self.1.key_install(h, generation, result, now);
+    }
+    fn ksc_usage(&mut self, key: LicenseKeyId, active_on: u64, reserve_on: u64, now: SimTime) {
+        self.0.ksc_usage(key, active_on, reserve_on, now);
+        self.1.ksc_usage(key, active_on, reserve_on, now);
+    }
+    fn ksc_keys(
+        &mut self,
+        m: MachineId,
+        active: Option<LicenseKeyId>,
+        reserve: Option<LicenseKeyId>,
+        now: SimTime,
+    ) {
+        self.0.ksc_keys(m, active, reserve, now);
+        self.1.ksc_keys(m, active, reserve, now);
     }
     fn stale_record(&mut self, d: DomainId) {
         self.0.stale_record(d);

@@ -9,7 +9,7 @@ use crate::model::FleetId;
 use crate::observe::trace::{Happening, Record, Tracer};
 use crate::scenario::duration;
 use crate::time::{SimTime, human as time};
-use crate::world::{Channel, KmsStatus, Status, World};
+use crate::world::{Channel, KmsStatus, KscDevice, Status, World};
 use std::fmt::Write;
 
 pub fn trace(args: &TraceArgs) -> Exit {
@@ -76,14 +76,14 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
         "{} — machine {}/{index}, seed {seed}\n\n",
         model.name, fleet_name
     );
-    table(&mut out, &tracer.records);
+    table(&mut out, &model, &tracer.records);
     if let Some(s) = status {
         dlv(&mut out, &s, tracer.last_count);
     }
     Ok(out)
 }
 
-fn table(out: &mut String, records: &[Record]) {
+fn table(out: &mut String, model: &crate::Model, records: &[Record]) {
     let _ = writeln!(
         out,
         "  {:<16} {:<26} {:<40} {:>6}  {:<11} state / next attempt",
@@ -163,6 +163,20 @@ fn table(out: &mut String, records: &[Record]) {
                 )
             }
             Happening::Retired => "retired".to_owned(),
+            Happening::Keys { active, reserve } => {
+                let name = |k: &Option<crate::model::LicenseKeyId>| {
+                    k.map_or("none".to_owned(), |k| model.ksc.keys[k].name.clone())
+                };
+                format!(
+                    "{:<26} {:<40} {:>6}  {:<11} keys: active {}, reserve {}",
+                    "Kaspersky sync",
+                    "",
+                    "",
+                    "",
+                    name(active),
+                    name(reserve)
+                )
+            }
         };
         let _ = writeln!(out, "  {:<16} {}", time(r.at), line.trim_end());
         i += 1;
@@ -186,6 +200,12 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
             "  The machine is not present (not arrived yet, or retired)."
         );
         return;
+    }
+    if let Some(k) = &s.ksc {
+        ksc_lines(out, s.at, k);
+        if matches!(s.channel, Channel::None) {
+            return;
+        }
     }
     if !matches!(s.channel, Channel::Kms(_)) {
         let _ = writeln!(out, "  Name: {}", s.product);
@@ -224,6 +244,7 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
             let _ = writeln!(out, "  Product Key Channel: Volume:MAK ({mode}, key {key})");
             let _ = writeln!(out, "  Remaining MAK activations: {remaining}");
         }
+        Channel::None => {}
         Channel::Adba { domain, fallback } => {
             let _ = writeln!(out, "  Configured Activation Type: AD (Active Directory)");
             let _ = writeln!(
@@ -244,6 +265,26 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
     if let Some(next) = s.next_attempt {
         let _ = writeln!(out, "  Next activation or renewal attempt: {}", time(next));
     }
+}
+
+/// A Kaspersky device's licence, as the KSC console shows it.
+fn ksc_lines(out: &mut String, at: SimTime, k: &KscDevice) {
+    let _ = writeln!(
+        out,
+        "  Kaspersky Security Center: {} ({})",
+        k.server, k.state
+    );
+    let key = |slot: &Option<(String, SimTime)>| match slot {
+        None => "none".to_owned(),
+        Some((name, end)) if *end > at => format!(
+            "{name}, valid until {} ({} day(s) left)",
+            time(*end),
+            (end - at) / 86_400
+        ),
+        Some((name, end)) => format!("{name}, expired at {} (limited mode)", time(*end)),
+    };
+    let _ = writeln!(out, "  Active key: {}", key(&k.active));
+    let _ = writeln!(out, "  Reserve key: {}", key(&k.reserve));
 }
 
 /// The KMS client's lines of `slmgr /dlv`.

@@ -29,8 +29,13 @@ pub struct CompareChart {
     panels: Vec<Panel>,
 }
 
-fn shares(tables: &RunTables, fleet: usize) -> Vec<f64> {
-    tables.fleets[fleet]
+fn shares(tables: &RunTables, fleet: &str) -> Vec<f64> {
+    tables
+        .fleets
+        .iter()
+        .find(|(name, _)| name == fleet)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_default()
         .iter()
         .map(|r| {
             let set = crate::model::StateSet::Windows;
@@ -38,7 +43,7 @@ fn shares(tables: &RunTables, fleet: usize) -> Vec<f64> {
             if present == 0 {
                 0.0
             } else {
-                r[usize::from(set.licensed())] as f64 / present as f64
+                set.licensed_in(r) as f64 / present as f64
             }
         })
         .collect()
@@ -61,17 +66,16 @@ fn requests_per_hour(model: &Model, tables: &RunTables) -> Vec<f64> {
 
 impl CompareChart {
     pub fn new(base: &Model, candidate: &Model, bt: &RunTables, ct: &RunTables) -> Self {
-        let mut panels: Vec<Panel> = base
+        let mut panels: Vec<Panel> = bt
             .fleets
             .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                let j = candidate.fleets.iter().position(|g| g.name == f.name)?;
+            .filter_map(|(name, _)| {
+                candidate.fleets.iter().find(|g| &g.name == name)?;
                 Some(Panel {
-                    title: format!("{}: licensed share", f.name),
+                    title: format!("{name}: licensed share"),
                     y_desc: "licensed share",
-                    base: shares(bt, i),
-                    candidate: shares(ct, j),
+                    base: shares(bt, name),
+                    candidate: shares(ct, name),
                 })
             })
             .take(MAX_PANELS)

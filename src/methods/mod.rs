@@ -8,6 +8,7 @@
 
 pub mod adba;
 pub mod kms;
+pub mod ksc;
 pub mod licence;
 pub mod machines;
 pub mod mak;
@@ -25,6 +26,10 @@ use machines::Machines;
 pub enum Event {
     /// A VAMT proxy's daily batch for a MAK fleet (MAK-2).
     MakBatch(FleetId),
+    /// A Kaspersky-managed device synchronises with its server (KSC-1).
+    KscSync(MachineId),
+    /// A Kaspersky-managed device's active key reaches the end of its term (KSC-5).
+    KscExpiry(MachineId),
 }
 
 /// What a method's code may use besides its own state: the world's shared parts, borrowed
@@ -36,6 +41,8 @@ pub(crate) struct Env<'a, P> {
     pub machines: &'a mut Machines,
     pub streams: &'a mut Streams,
     pub probe: &'a mut P,
+    /// Events a method schedules for itself, pushed on the queue after the call.
+    pub later: &'a mut Vec<(SimTime, Event)>,
 }
 
 #[cfg(test)]
@@ -101,8 +108,10 @@ pub fn ports_of_interest(model: &Model) -> Vec<PortModel> {
                 }
             }
             Method::Adba(_) => ports.push(adba::LDAP_PORT),
+            Method::Ksc(_) => {}
         }
     }
+    ports.extend(model.ksc.servers.iter().map(|s| PortModel::Tcp(s.port)));
     ports.sort();
     ports.dedup();
     ports
@@ -114,6 +123,7 @@ pub(crate) struct Methods {
     pub kms: kms::Kms,
     pub mak: mak::Mak,
     adba: adba::Adba,
+    pub ksc: ksc::Ksc,
 }
 
 impl Methods {
@@ -122,6 +132,7 @@ impl Methods {
             kms: kms::Kms::new(model, topology),
             mak: mak::Mak::new(model, topology),
             adba: adba::Adba::new(topology),
+            ksc: ksc::Ksc::new(model, topology),
         }
     }
 
@@ -146,6 +157,8 @@ impl Methods {
             }
             Method::Mak(k) => self.mak.attempt(env, m, k, now),
             Method::Adba(a) => self.adba.attempt(&mut self.kms, env, m, a, now),
+            // A Kaspersky device's Windows activation is not modelled: it never attempts.
+            Method::Ksc(_) => Answer::Wait { until: NEVER },
         }
     }
 
@@ -160,6 +173,14 @@ impl Methods {
     ) -> SimTime {
         match event {
             Event::MakBatch(fleet) => self.mak.batch(env, fleet, now, out),
+            Event::KscSync(m) => {
+                self.ksc.sync(env, m, now);
+                NEVER
+            }
+            Event::KscExpiry(m) => {
+                self.ksc.expiry(env, m, now);
+                NEVER
+            }
         }
     }
 
@@ -197,6 +218,7 @@ impl Methods {
                 validity: policy.adba_validity,
                 ..policy_timers
             },
+            Method::Ksc(_) => policy_timers,
         }
     }
 
@@ -205,7 +227,7 @@ impl Methods {
     pub fn place_at_start<P>(&mut self, env: &mut Env<'_, P>, m: MachineId, renewed_at: i64) {
         match env.model.fleets[env.machines[m].fleet].method {
             Method::Kms(k) => self.kms.place_at_start(env, m, k, renewed_at),
-            Method::Mak(_) | Method::Adba(_) => {}
+            Method::Mak(_) | Method::Adba(_) | Method::Ksc(_) => {}
         }
     }
 }

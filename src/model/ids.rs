@@ -63,6 +63,10 @@ ids! {
     SrvId;
     /// A multiple activation key.
     MakKeyId;
+    /// A Kaspersky Security Center Administration Server.
+    KscServerId;
+    /// A licence key in a KSC server's storage.
+    LicenseKeyId;
 }
 
 impl HostId {

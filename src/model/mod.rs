@@ -7,19 +7,21 @@
 pub mod catalogue;
 mod ids;
 pub mod kms;
+pub mod ksc;
 pub mod mak;
 mod policy;
 pub mod state;
 
 pub use crate::time::SimTime;
 pub use ids::{
-    DomainId, FleetId, HostId, HostKeyId, Id, LinkId, MAX_ITEMS, MachineId, MakKeyId, ProductId,
-    SiteId, SrvId, Table,
+    DomainId, FleetId, HostId, HostKeyId, Id, KscServerId, LicenseKeyId, LinkId, MAX_ITEMS,
+    MachineId, MakKeyId, ProductId, SiteId, SrvId, Table,
 };
 pub use kms::{
     Discovery, HostKeyModel, HostModel, HostOs, KeyGroup, KeyInstall, KmsAction, KmsExpect,
     KmsFleet, Pool, SrvModel, SrvTarget,
 };
+pub use ksc::{KscAction, KscExpect, KscFleet};
 pub use mak::{MakFleet, MakKeyModel, MakMode};
 pub use policy::{PolicyChange, PolicyModel};
 pub use state::{Column, StateSet};
@@ -66,6 +68,8 @@ pub struct Model {
     pub kms: kms::KmsModel,
     /// Multiple activation keys.
     pub mak_keys: Table<MakKeyId, MakKeyModel>,
+    /// Kaspersky Security Center servers and their licence keys.
+    pub ksc: ksc::KscModel,
     pub policy: PolicyModel,
     /// In file order, which is also the order of execution at equal times.
     pub timeline: Vec<TimedAction>,
@@ -172,6 +176,8 @@ pub enum Method {
     Kms(KmsFleet),
     Mak(MakFleet),
     Adba(AdbaFleet),
+    /// Kaspersky Security Center devices whose Windows activation is not modelled.
+    Ksc(KscFleet),
 }
 
 impl Method {
@@ -179,7 +185,13 @@ impl Method {
     pub fn states(&self) -> StateSet {
         match self {
             Method::Kms(_) | Method::Mak(_) | Method::Adba(_) => StateSet::Windows,
+            Method::Ksc(_) => StateSet::Ksc,
         }
+    }
+
+    /// Whether the machines hold a Windows licence the world drives.
+    pub fn windows(&self) -> bool {
+        self.states() == StateSet::Windows
     }
 }
 
@@ -208,6 +220,9 @@ pub struct FleetModel {
     pub online: OnlineModel,
     /// DNS suffix search list, after its own domain (DNS-2).
     pub dns_suffixes: Vec<DomainId>,
+    /// Kaspersky Security Center management beside a Windows method (the machines are
+    /// Windows clients and KSC devices at once).
+    pub ksc: Option<KscFleet>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +239,7 @@ pub enum ActionModel {
     Fleet { fleet: FleetId, action: FleetAction },
     SetPolicy(PolicyChange),
     Kms(KmsAction),
+    Ksc(KscAction),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,6 +294,7 @@ pub enum ExpectKind {
         when: When,
     },
     Kms(KmsExpect),
+    Ksc(KscExpect),
 }
 
 #[derive(Debug, Clone)]

@@ -5,8 +5,10 @@
 /// A family of states, as one method's machines report them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateSet {
-    /// The Windows licence of a KMS client (scenario-format.md, "States").
+    /// The Windows licence of a KMS, MAK or ADBA machine.
     Windows,
+    /// The licence keys of a Kaspersky Security Center device.
+    Ksc,
 }
 
 /// The most states a family has; per-population counters are arrays of this size.
@@ -17,12 +19,15 @@ pub const OFFLINE: &str = "offline";
 
 impl StateSet {
     /// How many families there are.
-    pub const COUNT: usize = 1;
+    pub const COUNT: usize = 2;
+
+    pub const ALL: [StateSet; 2] = [StateSet::Windows, StateSet::Ksc];
 
     /// The family's position in per-family arrays.
     pub fn index(self) -> usize {
         match self {
             StateSet::Windows => 0,
+            StateSet::Ksc => 1,
         }
     }
 
@@ -30,6 +35,7 @@ impl StateSet {
     pub fn names(self) -> &'static [&'static str] {
         match self {
             StateSet::Windows => &["grace", "licensed", "oot_grace", "notification"],
+            StateSet::Ksc => &["no_key", "active", "active_with_reserve", "expired"],
         }
     }
 
@@ -37,6 +43,7 @@ impl StateSet {
     pub fn expect_names(self) -> &'static [&'static str] {
         match self {
             StateSet::Windows => &["Grace", "Licensed", "OotGrace", "Notification"],
+            StateSet::Ksc => &["NoKey", "Active", "ActiveWithReserve", "Expired"],
         }
     }
 
@@ -48,12 +55,22 @@ impl StateSet {
             .map(|i| i as u8)
     }
 
-    /// The index of the state that counts as "licensed" for shares (`LicensedShare`,
-    /// `min_licensed_share`).
-    pub fn licensed(self) -> u8 {
+    /// Whether the state at `index` counts as licensed for shares (`LicensedShare`,
+    /// `min_licensed_share`, `first_licensed_s`): a Windows licence; a KSC device's valid
+    /// key, with or without a reserve.
+    pub fn is_licensed(self, index: u8) -> bool {
         match self {
-            StateSet::Windows => 1,
+            StateSet::Windows => index == 1,
+            StateSet::Ksc => index == 1 || index == 2,
         }
+    }
+
+    /// The machines counted as licensed in a row of counts (states in order).
+    pub fn licensed_in(self, columns: &[u64]) -> u64 {
+        (0..self.names().len() as u8)
+            .filter(|&i| self.is_licensed(i))
+            .map(|i| columns[usize::from(i)])
+            .sum()
     }
 
     /// The index of the family's worst state, whose machine-days the summary reports
@@ -61,6 +78,7 @@ impl StateSet {
     pub fn worst(self) -> u8 {
         match self {
             StateSet::Windows => 3,
+            StateSet::Ksc => 3,
         }
     }
 

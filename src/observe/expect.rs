@@ -3,7 +3,7 @@
 
 use super::{Population, PopulationResult, Series};
 use crate::methods::kms::stats::KmsStats;
-use crate::model::{Column, ExpectKind, FleetId, KmsExpect, Model, When};
+use crate::model::{Column, ExpectKind, FleetId, Id, KmsExpect, KscExpect, Model, When};
 use crate::time::{SimTime, human as time};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +59,7 @@ pub fn evaluate(
     populations: &[PopulationResult],
     kms: &KmsStats,
 ) -> Vec<ExpectResult> {
+    let keys = model.ksc.keys.len();
     let n = populations.len();
     model
         .expect
@@ -67,12 +68,12 @@ pub fn evaluate(
             let (held, detail) = match e.kind {
                 ExpectKind::LicensedShare { fleet, at_least, when } => {
                     let set = model.fleets[fleet].method.states();
-                    let column = Column::State { set, index: set.licensed() };
-                    let (p, _, c) = locate(populations, fleet, column);
+                    let (p, _, _) = locate(populations, fleet, Column::State { set, index: 0 });
                     let shares = samples(series, when).filter_map(|i| {
                         let row = series.rows[i * n + p];
+                        let licensed = set.licensed_in(&row.columns);
                         (row.present > 0)
-                            .then(|| (series.times[i], row.columns[c] as f64 / row.present as f64))
+                            .then(|| (series.times[i], licensed as f64 / row.present as f64))
                     });
                     let mut first_below = None;
                     let mut lowest: Option<(SimTime, f64)> = None;
@@ -133,6 +134,32 @@ pub fn evaluate(
                             format!("{v} in {name} at {}, over {count}; highest {h} at {}", time(t), time(ht)),
                         ),
                         (None, Some((t, h))) => (true, format!("highest {h} in {name} at {}", time(t))),
+                        _ => (true, "no sample at the times checked".to_owned()),
+                    }
+                }
+                ExpectKind::Ksc(KscExpect::KeyUsageBelow { key, share, from }) => {
+                    let devices = model.ksc.keys[key].devices as f64;
+                    let mut first_over = None;
+                    let mut highest: Option<(SimTime, f64)> = None;
+                    for (g, t) in series.grid_times().enumerate() {
+                        if t < from {
+                            continue;
+                        }
+                        let (active, reserve) = series.ksc[g * keys + key.index()];
+                        let used = (active + reserve) as f64 / devices;
+                        if used >= share && first_over.is_none() {
+                            first_over = Some((t, used));
+                        }
+                        if highest.is_none_or(|(_, h)| used > h) {
+                            highest = Some((t, used));
+                        }
+                    }
+                    match (first_over, highest) {
+                        (Some((t, v)), Some((ht, h))) => (
+                            false,
+                            format!("usage {v:.4} of the limit at {} is not below {share}; highest {h:.4} at {}", time(t), time(ht)),
+                        ),
+                        (None, Some((t, h))) => (true, format!("highest usage {h:.4} at {}", time(t))),
                         _ => (true, "no sample at the times checked".to_owned()),
                     }
                 }

@@ -11,6 +11,7 @@ pub use observer::Observer;
 
 use crate::code::Code;
 use crate::methods::kms::stats::KmsStats;
+use crate::methods::ksc::stats::KscStats;
 use crate::methods::mak::stats::MakStats;
 use crate::model::{FleetId, Model, StateSet, state::MAX_STATES};
 use crate::time::SimTime;
@@ -35,14 +36,19 @@ pub struct Population {
 }
 
 impl Population {
-    /// The populations of a scenario, in output order: each fleet's, in file order.
+    /// The populations of a scenario, in output order: each fleet's, in file order — its
+    /// method's family, then its Kaspersky keys when a server also manages it.
     pub fn of(model: &Model) -> Vec<Population> {
         model
             .fleets
             .enumerate()
-            .map(|(fleet, f)| Population {
-                fleet,
-                set: f.method.states(),
+            .flat_map(|(fleet, f)| {
+                let set = f.method.states();
+                let also = f.ksc.map(|_| Population {
+                    fleet,
+                    set: StateSet::Ksc,
+                });
+                std::iter::once(Population { fleet, set }).chain(also)
             })
             .collect()
     }
@@ -76,6 +82,8 @@ pub struct Series {
     pub attempts: Vec<[u64; Code::COUNT]>,
     /// Grid samples only: `grid × MAK keys` (used, remaining).
     pub mak: Vec<(u64, u64)>,
+    /// Grid samples only: `grid × licence keys` (active on, reserve on).
+    pub ksc: Vec<(u64, u64)>,
 }
 
 impl Series {
@@ -120,6 +128,8 @@ pub struct Outcome {
     pub kms: KmsStats,
     /// MAK keys.
     pub mak: MakStats,
+    /// Kaspersky licence keys.
+    pub ksc: KscStats,
     /// Attempt outcomes over the whole run, indexed by `Code`.
     pub outcomes: [u64; Code::COUNT],
     pub expectations: Vec<expect::ExpectResult>,

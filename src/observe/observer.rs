@@ -4,9 +4,11 @@
 use super::{HostSample, MAX_COLUMNS, Outcome, Population, PopulationResult, Row, Series, expect};
 use crate::code::Code;
 use crate::methods::kms::stats::KmsStats;
+use crate::methods::ksc::stats::KscStats;
 use crate::methods::mak::stats::MakStats;
 use crate::model::{
-    DomainId, FleetId, HostId, Id, KeyInstall, MachineId, MakKeyId, Model, Pool, StateSet, Table,
+    DomainId, FleetId, HostId, Id, KeyInstall, LicenseKeyId, MachineId, MakKeyId, Model, Pool,
+    StateSet, Table,
 };
 use crate::probe::{Probe, Sample, StateIndex};
 use crate::time::{DAY, SimTime};
@@ -55,6 +57,7 @@ pub struct Observer {
     arrivals: Table<FleetId, Arrivals>,
     kms: KmsStats,
     mak: MakStats,
+    ksc: KscStats,
     outcomes: [u64; Code::COUNT],
     outcomes_since: [u64; Code::COUNT],
     series: Series,
@@ -98,6 +101,7 @@ impl Observer {
                 .collect(),
             kms: KmsStats::new(model),
             mak: MakStats::new(model),
+            ksc: KscStats::new(model),
             outcomes: [0; Code::COUNT],
             outcomes_since: [0; Code::COUNT],
             series: Series::default(),
@@ -122,12 +126,13 @@ impl Observer {
             .map(|(p, c)| {
                 c.advance_integral(end);
                 let last_arrival = arrivals[c.population.fleet].last;
-                let licensed = usize::from(c.population.set.licensed());
+                let set = c.population.set;
                 let min_licensed_share = (0..series.times.len())
                     .filter(|&i| series.on_grid[i] && series.times[i] > last_arrival)
                     .filter_map(|i| {
                         let row = series.rows[i * n + p];
-                        (row.present > 0).then(|| row.columns[licensed] as f64 / row.present as f64)
+                        (row.present > 0)
+                            .then(|| set.licensed_in(&row.columns) as f64 / row.present as f64)
                     })
                     .reduce(f64::min);
                 let mut final_counts = c.by_state;
@@ -152,6 +157,7 @@ impl Observer {
             populations,
             kms: self.kms,
             mak: self.mak,
+            ksc: self.ksc,
             outcomes: self.outcomes,
             expectations,
             series: self.series,
@@ -187,7 +193,6 @@ impl Probe for Observer {
             c.by_state[usize::from(s)] -= 1;
             c.present -= 1;
         }
-        let licensed = set.licensed();
         if let Some(s) = to {
             let s = usize::from(s);
             let n = &mut c.by_state[s];
@@ -196,10 +201,10 @@ impl Probe for Observer {
             c.first_in_state[s].get_or_insert(now);
             c.present += 1;
         }
-        if to == Some(licensed) && c.first_licensed.is_none() {
+        if to.is_some_and(|s| set.is_licensed(s)) && c.first_licensed.is_none() {
             c.first_licensed = Some(now);
         }
-        let licensed_now = c.by_state[usize::from(licensed)];
+        let licensed_now = set.licensed_in(&c.by_state);
         if c.all_licensed.is_none() && pending == 0 && c.present > 0 && licensed_now == c.present {
             c.all_licensed = Some(now);
         }
@@ -249,6 +254,10 @@ impl Probe for Observer {
         self.mak.activation(key, used, remaining, now);
     }
 
+    fn ksc_usage(&mut self, key: LicenseKeyId, active_on: u64, reserve_on: u64, now: SimTime) {
+        self.ksc.usage(key, active_on, reserve_on, now);
+    }
+
     /// Reads the counters at the end of instant `now`; host counts are those a request
     /// would see (KMS-COUNT-3), read without touching the tables.
     fn sample(&mut self, s: &Sample<'_>) {
@@ -286,6 +295,9 @@ impl Probe for Observer {
         series
             .mak
             .extend(self.mak.keys.iter().map(|k| (k.used, k.remaining)));
+        series
+            .ksc
+            .extend(self.ksc.keys.iter().map(|k| (k.active_on, k.reserve_on)));
         series
             .attempts
             .push(std::mem::take(&mut self.outcomes_since));

@@ -2,7 +2,7 @@
 //! other machine each hook is one comparison of machine ids.
 
 use crate::code::Code;
-use crate::model::{DomainId, FleetId, HostId, MachineId, Pool, StateSet};
+use crate::model::{DomainId, FleetId, HostId, LicenseKeyId, MachineId, Pool, StateSet};
 use crate::probe::{Probe, StateIndex};
 use crate::time::SimTime;
 
@@ -34,6 +34,11 @@ pub enum Happening {
     State {
         from: &'static str,
         to: &'static str,
+    },
+    /// A Kaspersky device's key slots changed (KSC-9).
+    Keys {
+        active: Option<LicenseKeyId>,
+        reserve: Option<LicenseKeyId>,
     },
     Retired,
 }
@@ -175,6 +180,18 @@ impl Probe for Tracer {
     fn host_failure(&mut self, _h: HostId, _pool: Pool) {}
 
     fn stale_record(&mut self, _d: DomainId) {}
+
+    fn ksc_keys(
+        &mut self,
+        m: MachineId,
+        active: Option<LicenseKeyId>,
+        reserve: Option<LicenseKeyId>,
+        now: SimTime,
+    ) {
+        if self.traced(m) {
+            self.record(now, Happening::Keys { active, reserve });
+        }
+    }
 
     fn wants_words(&self, m: MachineId) -> bool {
         self.traced(m)

@@ -4,10 +4,10 @@
 //! stylesheet keeps charts and tables whole on paper.
 
 use super::chart::palette;
-use super::summary::Summary;
+use super::summary::{FleetSummary, Summary};
 use super::words;
 use crate::code::Code;
-use crate::model::{Id, Model, Pool, SiteId};
+use crate::model::{Id, Model, Pool, SiteId, StateSet};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -94,8 +94,46 @@ fn float(f: f64) -> String {
     }
 }
 
-pub fn report(model: &Model, summary: &Summary, svgs: &[&String; 3]) -> String {
-    let mut h = String::with_capacity(svgs.iter().map(|s| s.len()).sum::<usize>() + 32_000);
+/// The charts a report can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Activation,
+    KmsCount,
+    Load,
+    Ksc,
+}
+
+impl Figure {
+    /// Its files: SVG and PNG.
+    pub fn files(self) -> (&'static str, &'static str) {
+        match self {
+            Figure::Activation => ("activation.svg", "activation.png"),
+            Figure::KmsCount => ("kms-count.svg", "kms-count.png"),
+            Figure::Load => ("load.svg", "load.png"),
+            Figure::Ksc => ("ksc.svg", "ksc.png"),
+        }
+    }
+
+    fn caption(self) -> &'static str {
+        match self {
+            Figure::Activation => {
+                "Machine states over time. Licensed machines at the bottom; initial grace, out-of-tolerance grace and notification above; the dashed line counts machines offline at each sample."
+            }
+            Figure::KmsCount => {
+                "Each KMS host's count per pool, with the products' activation thresholds (dashed) and the table's capacity (dotted)."
+            }
+            Figure::Load => {
+                "Load on the hosts, and the attempts that did not succeed, by outcome code."
+            }
+            Figure::Ksc => {
+                "Kaspersky-managed devices: their licence keys over time (no key and expired are the states to worry about), and each key's devices in use against its limit with the 90 / 100 / 110 % bands of the server's Info, Warning and Critical events."
+            }
+        }
+    }
+}
+
+pub fn report(model: &Model, summary: &Summary, figures: &[(Figure, &String)]) -> String {
+    let mut h = String::with_capacity(figures.iter().map(|(_, s)| s.len()).sum::<usize>() + 32_000);
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -105,10 +143,11 @@ pub fn report(model: &Model, summary: &Summary, svgs: &[&String; 3]) -> String {
     );
     header(&mut h, model, summary);
     network(&mut h, model, summary);
-    charts(&mut h, svgs);
+    charts(&mut h, figures);
     fleets(&mut h, model, summary);
     hosts(&mut h, model, summary);
     mak_keys(&mut h, model, summary);
+    ksc_keys(&mut h, model, summary);
     outcomes(&mut h, summary);
     expectations(&mut h, summary);
     let _ = writeln!(
@@ -311,39 +350,67 @@ fn diagram(model: &Model) -> String {
     s
 }
 
-fn charts(h: &mut String, svgs: &[&String; 3]) {
-    let captions = [
-        "Machine states over time. Licensed machines at the bottom; initial grace, out-of-tolerance grace and notification above; the dashed line counts machines offline at each sample.",
-        "Each KMS host's count per pool, with the products' activation thresholds (dashed) and the table's capacity (dotted).",
-        "Load on the hosts, and the attempts that did not succeed, by outcome code.",
-    ];
+fn charts(h: &mut String, figures: &[(Figure, &String)]) {
     let _ = writeln!(h, "<h2 id=\"charts\">Charts</h2>");
-    for (svg, caption) in svgs.iter().zip(captions) {
+    for (figure, svg) in figures {
         let _ = writeln!(
             h,
-            "<figure>\n{svg}<figcaption>{caption}</figcaption></figure>"
+            "<figure>\n{svg}<figcaption>{}</figcaption></figure>",
+            figure.caption()
         );
     }
 }
 
 fn fleets(h: &mut String, model: &Model, summary: &Summary) {
-    let _ = write!(
-        h,
-        "<h2 id=\"fleets\">Fleets at the end</h2>\n<table>\n<tr><th>fleet</th><th>machines</th>"
-    );
-    let set = model.fleets.iter().next().map(|f| f.method.states());
-    for (i, c) in set.into_iter().flat_map(|s| s.columns()).enumerate() {
+    let windows: Vec<(&String, &FleetSummary)> = summary
+        .fleets
+        .iter()
+        .filter(|(_, f)| f.notification_machine_days.is_some())
+        .collect();
+    let ksc: Vec<(&String, &FleetSummary)> = summary
+        .fleets
+        .iter()
+        .filter_map(|(name, f)| match (&f.ksc, f.expired_device_days) {
+            (Some(k), _) => Some((name, k.as_ref())),
+            (None, Some(_)) => Some((name, f)),
+            (None, None) => None,
+        })
+        .collect();
+    if !windows.is_empty() {
+        let head = "<h2 id=\"fleets\">Fleets at the end</h2>\n<table>\n<tr><th>fleet</th><th>machines</th>";
+        let tail = "<th>first licensed</th><th>all licensed</th><th>notification machine-days</th><th>lowest licensed share</th></tr>";
+        fleet_table(h, model, StateSet::Windows, &windows, head, tail);
+    }
+    if !ksc.is_empty() {
+        let head = "<h2 id=\"ksc\">Kaspersky-managed devices at the end</h2>\n<table>\n<tr><th>fleet</th><th>devices</th>";
+        let tail = "<th>first with a key</th><th>all with a key</th><th>expired device-days</th><th>lowest share with a key</th></tr>";
+        fleet_table(h, model, StateSet::Ksc, &ksc, head, tail);
+    }
+}
+
+/// One table of fleets counted in one family of states.
+fn fleet_table(
+    h: &mut String,
+    model: &Model,
+    set: StateSet,
+    fleets: &[(&String, &FleetSummary)],
+    head: &str,
+    tail: &str,
+) {
+    let _ = write!(h, "{head}");
+    let colours = match set {
+        StateSet::Windows => palette::STATE_HEX,
+        StateSet::Ksc => palette::KSC_STATE_HEX,
+    };
+    for (i, c) in set.columns().enumerate() {
         let _ = write!(
             h,
             "<th><span class=\"swatch\" style=\"background:{}\"></span>{c}</th>",
-            palette::STATE_HEX[i]
+            colours[i]
         );
     }
-    let _ = writeln!(
-        h,
-        "<th>first licensed</th><th>all licensed</th><th>notification machine-days</th><th>lowest licensed share</th></tr>"
-    );
-    for (name, v) in &summary.fleets {
+    let _ = writeln!(h, "{tail}");
+    for (name, v) in fleets {
         let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(name), v.machines);
         for n in v.final_counts.values() {
             let _ = write!(h, "<td>{n}</td>");
@@ -356,7 +423,42 @@ fn fleets(h: &mut String, model: &Model, summary: &Summary) {
             "<td>{}</td><td>{}</td><td>{}</td><td>{share}</td></tr>",
             when(model, v.first_licensed_s),
             when(model, v.all_licensed_s),
-            float(v.notification_machine_days),
+            float(
+                v.notification_machine_days
+                    .or(v.expired_device_days)
+                    .unwrap_or(0.0)
+            ),
+        );
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+fn ksc_keys(h: &mut String, model: &Model, summary: &Summary) {
+    if summary.ksc_keys.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2 id=\"ksc-keys\">Kaspersky licence keys</h2>\n<table>\n<tr><th>key</th><th class=\"text\">server</th>\
+         <th>device limit</th><th>active on</th><th>reserve on</th><th>peak use</th>\
+         <th>Info / Warning / Critical events</th><th>expires soon</th><th>expires</th></tr>"
+    );
+    for (name, k) in &summary.ksc_keys {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1} %</td>\
+             <td>{} / {} / {}</td><td>{}</td><td>{}</td></tr>",
+            esc(name),
+            esc(&k.server),
+            k.devices_limit,
+            k.active_on,
+            k.reserve_on,
+            k.peak_usage_share * 100.0,
+            k.usage_events.info,
+            k.usage_events.warning,
+            k.usage_events.critical,
+            when(model, Some(k.expires_soon_s)),
+            when(model, Some(k.expires_s)),
         );
     }
     let _ = writeln!(h, "</table>");

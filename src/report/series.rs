@@ -1,7 +1,7 @@
 //! The time-series files of outputs.md: `timeseries.csv`, `hosts.csv`, `attempts.csv`.
 
 use super::day;
-use crate::model::{Model, Pool};
+use crate::model::{Model, Pool, StateSet};
 use crate::observe::{Outcome, Population};
 
 fn writer() -> csv::Writer<Vec<u8>> {
@@ -15,7 +15,42 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 /// One row per grid sample per fleet counted in Windows licence states:
 /// `time_s,day,fleet,grace,licensed,oot_grace,notification,offline`.
 pub fn timeseries_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
-    let set = crate::model::StateSet::Windows;
+    population_csv(model, outcome, StateSet::Windows)
+}
+
+/// One row per grid sample per Kaspersky-managed fleet:
+/// `time_s,day,fleet,no_key,active,active_with_reserve,expired,offline`.
+pub fn ksc_timeseries_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    population_csv(model, outcome, StateSet::Ksc)
+}
+
+/// One row per grid sample per licence key: `time_s,day,server,key,active_on,reserve_on`.
+pub fn ksc_keys_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(["time_s", "day", "server", "key", "active_on", "reserve_on"])
+        .expect("in memory");
+    let mut rows = outcome.series.ksc.iter();
+    for t in outcome.series.grid_times() {
+        for key in &model.ksc.keys {
+            let Some(&(active, reserve)) = rows.next() else {
+                break;
+            };
+            w.write_record([
+                t.to_string(),
+                day(t),
+                model.ksc.servers[key.server].name.clone(),
+                key.name.clone(),
+                active.to_string(),
+                reserve.to_string(),
+            ])
+            .expect("in memory");
+        }
+    }
+    finish(w)
+}
+
+/// The time series of one family of states, one row per grid sample per population.
+fn population_csv(model: &Model, outcome: &Outcome, set: StateSet) -> Vec<u8> {
     let mut w = writer();
     let mut header = vec!["time_s", "day", "fleet"];
     header.extend(set.columns());

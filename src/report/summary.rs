@@ -4,8 +4,9 @@
 //! string paths into JSON.
 
 use crate::methods::kms::summary::{self as kms, DnsSummary, HostSummary};
+use crate::methods::ksc::summary::{self as ksc, KeySummary};
 use crate::methods::mak::summary::{self as mak, MakSummary};
-use crate::model::Model;
+use crate::model::{Model, StateSet};
 use crate::observe::{Outcome, PopulationResult};
 use crate::time::SimTime;
 use indexmap::IndexMap;
@@ -24,6 +25,9 @@ pub struct Summary {
     pub hosts: IndexMap<String, HostSummary>,
     pub dns: IndexMap<String, DnsSummary>,
     pub mak_keys: IndexMap<String, MakSummary>,
+    /// Kaspersky licence keys (absent without KSC servers).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub ksc_keys: IndexMap<String, KeySummary>,
     /// Attempts by outcome code, every code listed.
     pub outcomes: IndexMap<String, u64>,
     pub expectations: Vec<ExpectSummary>,
@@ -39,8 +43,17 @@ pub struct FleetSummary {
     pub final_counts: IndexMap<String, u64>,
     pub first_licensed_s: Option<SimTime>,
     pub all_licensed_s: Option<SimTime>,
-    pub notification_machine_days: f64,
+    /// Windows machines: machine-days in notification mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_machine_days: Option<f64>,
+    /// Kaspersky devices: device-days with only an expired key (limited mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired_device_days: Option<f64>,
     pub min_licensed_share: Option<f64>,
+    /// The fleet's Kaspersky keys, when a server manages machines that are also Windows
+    /// clients (`ksc` beside `activation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ksc: Option<Box<FleetSummary>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +84,8 @@ fn round(x: f64, digits: i32) -> f64 {
 }
 
 fn fleet(r: &PopulationResult) -> FleetSummary {
+    let worst = round(r.worst_machine_days, 3);
+    let windows = r.population.set == StateSet::Windows;
     FleetSummary {
         machines: r.machines,
         final_counts: r
@@ -82,9 +97,27 @@ fn fleet(r: &PopulationResult) -> FleetSummary {
             .collect(),
         first_licensed_s: r.first_licensed,
         all_licensed_s: r.all_licensed,
-        notification_machine_days: round(r.worst_machine_days, 3),
+        notification_machine_days: windows.then_some(worst),
+        expired_device_days: (!windows).then_some(worst),
         min_licensed_share: r.min_licensed_share.map(|s| round(s, 6)),
+        ksc: None,
     }
+}
+
+/// One entry per fleet: its method's population, with its Kaspersky keys nested when a
+/// server manages it beside a Windows method.
+fn fleets(model: &Model, outcome: &Outcome) -> IndexMap<String, FleetSummary> {
+    let mut map: IndexMap<String, FleetSummary> = IndexMap::new();
+    for r in &outcome.populations {
+        let f = &model.fleets[r.population.fleet];
+        match map.get_mut(&f.name) {
+            Some(primary) => primary.ksc = Some(Box::new(fleet(r))),
+            None => {
+                map.insert(f.name.clone(), fleet(r));
+            }
+        }
+    }
+    map
 }
 
 pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
@@ -96,14 +129,11 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
         duration_s: model.duration,
         sample_every_s: model.sample_every,
         events: outcome.events,
-        fleets: outcome
-            .populations
-            .iter()
-            .map(|r| (model.fleets[r.population.fleet].name.clone(), fleet(r)))
-            .collect(),
+        fleets: fleets(model, outcome),
         hosts: kms::hosts(model, &outcome.kms),
         dns: kms::dns(model, &outcome.kms),
         mak_keys: mak::keys(model, &outcome.mak),
+        ksc_keys: ksc::keys(model, &outcome.ksc),
         outcomes: model
             .codes()
             .iter()

@@ -5,7 +5,7 @@
 use crate::code::Code;
 use crate::engine::SimTime;
 use crate::model::{Model, StateSet};
-use crate::observe::MAX_COLUMNS;
+use crate::observe::{MAX_COLUMNS, Population};
 
 /// One host and pool at one sample (a row of `hosts.csv`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -15,12 +15,22 @@ pub struct PoolSample {
     pub failures: u64,
 }
 
+/// A fleet's name and, per sample, its counts in column order (states, then offline).
+pub type FleetRows = (String, Vec<[u64; MAX_COLUMNS]>);
+
+/// A licence key's name, its device limit, and per sample (active on, reserve on).
+pub type KeyRows = (String, u64, Vec<(u64, u64)>);
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunTables {
     /// Grid sample instants.
     pub times: Vec<SimTime>,
-    /// `[fleet][sample]`: counts in the fleet's column order (states, then offline).
-    pub fleets: Vec<Vec<[u64; MAX_COLUMNS]>>,
+    /// Fleets counted in Windows licence states, in file order.
+    pub fleets: Vec<FleetRows>,
+    /// Fleets counted in Kaspersky key states (`ksc_timeseries.csv`).
+    pub ksc_fleets: Vec<FleetRows>,
+    /// Kaspersky licence keys: name, device limit, and per sample (active on, reserve on).
+    pub ksc_keys: Vec<KeyRows>,
     /// `[host][pool][sample]`, pools in `Pool::ALL` order.
     pub hosts: Vec<[Vec<PoolSample>; 2]>,
     /// `[sample]`: outcomes by code since the previous sample, in `Code::ALL` order.
@@ -31,6 +41,52 @@ pub struct RunTables {
 
 /// What is wrong with a CSV file, for `actsim chart DIR` on edited or foreign files.
 pub type TableError = String;
+
+/// The CSV files of a run, as bytes (empty for a file the scenario does not write).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Files<'a> {
+    pub timeseries: &'a [u8],
+    pub hosts: &'a [u8],
+    pub attempts: &'a [u8],
+    pub mak_keys: &'a [u8],
+    pub ksc_timeseries: &'a [u8],
+    pub ksc_keys: &'a [u8],
+}
+
+/// The rows of one family's time series (`timeseries.csv` or `ksc_timeseries.csv`): its
+/// populations in order, each with its counts per sample.
+fn populations(
+    model: &Model,
+    name: &str,
+    bytes: &[u8],
+    set: StateSet,
+) -> Result<Vec<FleetRows>, TableError> {
+    let mut out: Vec<FleetRows> = Population::of(model)
+        .into_iter()
+        .filter(|p| p.set == set)
+        .map(|p| (model.fleets[p.fleet].name.clone(), Vec::new()))
+        .collect();
+    let rows = records(name, bytes)?;
+    let expected: Vec<&str> = ["time_s", "day", "fleet"]
+        .into_iter()
+        .chain(set.columns())
+        .collect();
+    if rows[0].iter().collect::<Vec<_>>() != expected {
+        return Err(format!("{name}: the header is not {}", expected.join(",")));
+    }
+    for (i, r) in rows.iter().enumerate().skip(1) {
+        let fleet = out
+            .iter()
+            .position(|(f, _)| Some(f.as_str()) == r.get(2))
+            .ok_or_else(|| format!("{name}: row {i}: unknown fleet"))?;
+        let mut counts = [0; MAX_COLUMNS];
+        for (c, count) in counts.iter_mut().enumerate().take(set.columns().count()) {
+            *count = number(name, i, r.get(3 + c))?;
+        }
+        out[fleet].1.push(counts);
+    }
+    Ok(out)
+}
 
 fn records(name: &str, bytes: &[u8]) -> Result<Vec<csv::StringRecord>, TableError> {
     let mut reader = csv::Reader::from_reader(bytes);
@@ -52,49 +108,45 @@ fn number(name: &str, row: usize, field: Option<&str>) -> Result<u64, TableError
 }
 
 impl RunTables {
-    /// Parses `timeseries.csv`, `hosts.csv` and `attempts.csv` of a run of `model`.
-    pub fn parse(
-        model: &Model,
-        timeseries: &[u8],
-        hosts: &[u8],
-        attempts: &[u8],
-        mak_keys: &[u8],
-    ) -> Result<Self, TableError> {
+    /// Parses the CSV files of a run of `model` (`mak_keys.csv`, `ksc_timeseries.csv` and
+    /// `ksc_keys.csv` are empty when the scenario has no MAK key or Kaspersky fleet).
+    pub fn parse(model: &Model, files: &Files<'_>) -> Result<Self, TableError> {
         let mut t = RunTables {
-            fleets: vec![Vec::new(); model.fleets.len()],
             hosts: vec![[Vec::new(), Vec::new()]; model.kms.hosts.len()],
             mak_remaining: vec![Vec::new(); model.mak_keys.len()],
             ..RunTables::default()
         };
-
-        let name = "timeseries.csv";
-        let rows = records(name, timeseries)?;
-        let expected: Vec<&str> = ["time_s", "day", "fleet"]
-            .into_iter()
-            .chain(StateSet::Windows.columns())
-            .collect();
-        if rows[0].iter().collect::<Vec<_>>() != expected {
-            return Err(format!("{name}: the header is not {}", expected.join(",")));
+        t.fleets = populations(model, "timeseries.csv", files.timeseries, StateSet::Windows)?;
+        if Population::of(model).iter().any(|p| p.set == StateSet::Ksc) {
+            t.ksc_fleets = populations(
+                model,
+                "ksc_timeseries.csv",
+                files.ksc_timeseries,
+                StateSet::Ksc,
+            )?;
         }
-        for (i, r) in rows.iter().enumerate().skip(1) {
-            let time = number(name, i, r.get(0))?;
-            let fleet = model
-                .fleets
+        if !model.ksc.keys.is_empty() {
+            let name = "ksc_keys.csv";
+            t.ksc_keys = model
+                .ksc
+                .keys
                 .iter()
-                .position(|f| Some(f.name.as_str()) == r.get(2))
-                .ok_or_else(|| format!("{name}: row {i}: unknown fleet"))?;
-            if fleet == 0 {
-                t.times.push(time);
+                .map(|k| (k.name.clone(), k.devices, Vec::new()))
+                .collect();
+            for (i, r) in records(name, files.ksc_keys)?.iter().enumerate().skip(1) {
+                let key = model
+                    .ksc
+                    .keys
+                    .iter()
+                    .position(|k| Some(k.name.as_str()) == r.get(3))
+                    .ok_or_else(|| format!("{name}: row {i}: unknown key"))?;
+                let used = (number(name, i, r.get(4))?, number(name, i, r.get(5))?);
+                t.ksc_keys[key].2.push(used);
             }
-            let mut counts = [0; MAX_COLUMNS];
-            for (c, count) in counts.iter_mut().enumerate() {
-                *count = number(name, i, r.get(3 + c))?;
-            }
-            t.fleets[fleet].push(counts);
         }
 
         let name = "hosts.csv";
-        for (i, r) in records(name, hosts)?.iter().enumerate().skip(1) {
+        for (i, r) in records(name, files.hosts)?.iter().enumerate().skip(1) {
             let host = model
                 .kms
                 .hosts
@@ -114,7 +166,7 @@ impl RunTables {
         }
 
         let name = "attempts.csv";
-        let rows = records(name, attempts)?;
+        let rows = records(name, files.attempts)?;
         let columns: Vec<Option<usize>> = Code::ALL
             .iter()
             .map(|c| rows[0].iter().position(|h| h == c.as_str()))
@@ -126,12 +178,13 @@ impl RunTables {
                     *count = number(name, i, r.get(*c))?;
                 }
             }
+            t.times.push(number(name, i, r.get(0))?);
             t.attempts.push(counts);
         }
 
         if !model.mak_keys.is_empty() {
             let name = "mak_keys.csv";
-            for (i, r) in records(name, mak_keys)?.iter().enumerate().skip(1) {
+            for (i, r) in records(name, files.mak_keys)?.iter().enumerate().skip(1) {
                 let key = model
                     .mak_keys
                     .iter()
@@ -142,14 +195,13 @@ impl RunTables {
         }
 
         let n = t.times.len();
-        let consistent = t.fleets.iter().all(|f| f.len() == n)
+        let consistent = t.fleets.iter().chain(&t.ksc_fleets).all(|f| f.1.len() == n)
+            && t.ksc_keys.iter().all(|k| k.2.len() == n)
             && t.hosts.iter().flatten().all(|p| p.len() == n)
             && t.attempts.len() == n
             && t.mak_remaining.iter().all(|k| k.len() == n);
         if !consistent {
-            return Err(
-                "timeseries.csv, hosts.csv and attempts.csv disagree on the samples".into(),
-            );
+            return Err("the run's CSV files disagree on the samples".into());
         }
         Ok(t)
     }

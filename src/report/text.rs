@@ -2,7 +2,7 @@
 //! outcomes by code, expectations with ✓/✗. Colour only when asked for (a terminal, and
 //! `NO_COLOR` unset — decided by the caller).
 
-use super::summary::Summary;
+use super::summary::{FleetSummary, Summary};
 use super::words::short_time as short;
 use crate::code::Code;
 use crate::model::{Model, Pool};
@@ -86,45 +86,129 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
         summary.events
     );
 
-    let _ = writeln!(s, "\n{}", p.bold("Fleets at the end"));
-    let rows: Vec<Vec<String>> = summary
+    // Windows fleets, then Kaspersky-managed devices (their own states).
+    let windows: Vec<(&String, &FleetSummary)> = summary
         .fleets
         .iter()
-        .map(|(name, r)| {
-            let mut row = vec![name.clone(), r.machines.to_string()];
-            row.extend(r.final_counts.values().map(u64::to_string));
-            row.push(short(r.first_licensed_s));
-            row.push(short(r.all_licensed_s));
-            row.push(
-                r.min_licensed_share
-                    .map_or("—".to_owned(), |v| format!("{:.1}%", v * 100.0)),
-            );
-            row.push(format!("{:.1}", r.notification_machine_days));
-            row
+        .filter(|(_, f)| f.notification_machine_days.is_some())
+        .collect();
+    let ksc: Vec<(&String, &FleetSummary)> = summary
+        .fleets
+        .iter()
+        .filter_map(|(name, f)| match (&f.ksc, f.expired_device_days) {
+            (Some(k), _) => Some((name, k.as_ref())),
+            (None, Some(_)) => Some((name, f)),
+            (None, None) => None,
         })
         .collect();
-    table(
-        &mut s,
-        &[
-            "fleet",
-            "machines",
-            "grace",
-            "licensed",
-            "oot_grace",
-            "notification",
-            "offline",
-            "first licensed",
-            "all licensed",
-            "lowest share",
-            "notif. days",
-        ],
-        &rows,
-        |c, cell| match c {
-            4 if cell != "0" => p.colour(AnsiColor::Yellow, cell),
-            5 if cell != "0" => p.colour(AnsiColor::Red, cell),
-            _ => cell.to_owned(),
-        },
-    );
+    let rows = |fleets: &[(&String, &FleetSummary)]| -> Vec<Vec<String>> {
+        fleets
+            .iter()
+            .map(|(name, r)| {
+                let mut row = vec![(*name).clone(), r.machines.to_string()];
+                row.extend(r.final_counts.values().map(u64::to_string));
+                row.push(short(r.first_licensed_s));
+                row.push(short(r.all_licensed_s));
+                row.push(
+                    r.min_licensed_share
+                        .map_or("—".to_owned(), |v| format!("{:.1}%", v * 100.0)),
+                );
+                row.push(format!(
+                    "{:.1}",
+                    r.notification_machine_days
+                        .or(r.expired_device_days)
+                        .unwrap_or(0.0)
+                ));
+                row
+            })
+            .collect()
+    };
+    if !windows.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("Fleets at the end"));
+        table(
+            &mut s,
+            &[
+                "fleet",
+                "machines",
+                "grace",
+                "licensed",
+                "oot_grace",
+                "notification",
+                "offline",
+                "first licensed",
+                "all licensed",
+                "lowest share",
+                "notif. days",
+            ],
+            &rows(&windows),
+            |c, cell| match c {
+                4 if cell != "0" => p.colour(AnsiColor::Yellow, cell),
+                5 if cell != "0" => p.colour(AnsiColor::Red, cell),
+                _ => cell.to_owned(),
+            },
+        );
+    }
+    if !ksc.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("Kaspersky-managed devices at the end"));
+        table(
+            &mut s,
+            &[
+                "fleet",
+                "devices",
+                "no_key",
+                "active",
+                "active_with_reserve",
+                "expired",
+                "offline",
+                "first with a key",
+                "all with a key",
+                "lowest share",
+                "expired days",
+            ],
+            &rows(&ksc),
+            |c, cell| match c {
+                2 | 5 if cell != "0" => p.colour(AnsiColor::Red, cell),
+                _ => cell.to_owned(),
+            },
+        );
+    }
+    if !summary.ksc_keys.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("Kaspersky licence keys"));
+        let rows: Vec<Vec<String>> = summary
+            .ksc_keys
+            .iter()
+            .map(|(name, k)| {
+                vec![
+                    name.clone(),
+                    k.server.clone(),
+                    k.devices_limit.to_string(),
+                    k.active_on.to_string(),
+                    k.reserve_on.to_string(),
+                    format!("{:.1}%", k.peak_usage_share * 100.0),
+                    format!(
+                        "{}/{}/{}",
+                        k.usage_events.info, k.usage_events.warning, k.usage_events.critical
+                    ),
+                    short(Some(k.expires_s)),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "key",
+                "server",
+                "limit",
+                "active on",
+                "reserve on",
+                "peak use",
+                "info/warning/critical",
+                "expires",
+            ],
+            &rows,
+            |_, cell| cell.to_owned(),
+        );
+    }
 
     if !summary.hosts.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("KMS hosts"));
@@ -236,7 +320,6 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
         );
     }
 
-    let _ = writeln!(s, "\n{}", p.bold("Attempt outcomes"));
     let count = |c: Code| summary.outcomes.get(c.as_str()).copied().unwrap_or(0);
     let rows: Vec<Vec<String>> = Code::ALL
         .iter()
@@ -249,6 +332,9 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
             ]
         })
         .collect();
+    if !rows.is_empty() {
+        let _ = writeln!(s, "\n{}", p.bold("Attempt outcomes"));
+    }
     for row in &rows {
         let _ = writeln!(s, "  {:<11} {:>12}  {}", row[0], row[1], row[2]);
     }

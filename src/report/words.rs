@@ -1,8 +1,8 @@
 //! The scenario in plain words, for chart markers and the HTML report.
 
 use crate::model::{
-    ActionModel, Discovery, FleetAction, KmsAction, LinkId, LinkModel, MakMode, Method, Model,
-    NetAction, OnlineModel, PortModel, SrvTarget,
+    ActionModel, Discovery, FleetAction, KmsAction, KscAction, LinkId, LinkModel, MakMode, Method,
+    Model, NetAction, OnlineModel, PortModel, SrvTarget,
 };
 
 /// A time with at most its two largest units ("20d 22h", "2h 4m", "0s", "never"): tables
@@ -47,6 +47,9 @@ pub fn action(model: &Model, a: &ActionModel) -> String {
             }
         }
         ActionModel::SetPolicy(_) => "policy changed".to_owned(),
+        ActionModel::Ksc(KscAction::RemoveLicenseKey(k)) => {
+            format!("key {} removed", model.ksc.keys[*k].name)
+        }
         ActionModel::Network(n) => match *n {
             NetAction::Block { link: l, port: p } => format!("{} blocks {}", link(l), port(p)),
             NetAction::Allow { link: l, port: p } => format!("{} opens {}", link(l), port(p)),
@@ -144,6 +147,10 @@ pub fn network(model: &Model) -> Vec<String> {
                     ),
                 }
             }
+            Method::Ksc(k) => format!(
+                "managed by Kaspersky server {} (Windows activation not modelled)",
+                model.ksc.servers[k.server].name
+            ),
             Method::Adba(a) => {
                 if a.fallback_kms {
                     "activates from Active Directory, else through KMS".to_owned()
@@ -158,9 +165,13 @@ pub fn network(model: &Model) -> Vec<String> {
             OnlineModel::Windows(w) => format!("online in {} window(s)", w.len()),
             OnlineModel::Random { .. } => "online at random".to_owned(),
         };
+        let what = match f.method {
+            Method::Ksc(_) => "devices",
+            _ => model.products[f.product].name.as_str(),
+        };
         out.push(format!(
-            "Fleet {}: {} × {} at {}, {how}, {online}.",
-            f.name, f.count, model.products[f.product].name, model.sites[f.site],
+            "Fleet {}: {} × {what} at {}, {how}, {online}.",
+            f.name, f.count, model.sites[f.site],
         ));
     }
     out

@@ -2,8 +2,10 @@
 
 use super::Known;
 use crate::methods::kms::resolve as kms;
+use crate::methods::ksc::resolve as ksc;
 use crate::model::{
-    Column, ExpectKind, ExpectModel, FleetId, FleetModel, SimTime, Table, When, state::OFFLINE,
+    Column, ExpectKind, ExpectModel, FleetId, FleetModel, SimTime, StateSet, Table, When,
+    state::OFFLINE,
 };
 use crate::scenario::check::{Checker, Result, strs};
 use crate::scenario::duration::Duration;
@@ -37,28 +39,31 @@ pub fn resolve(
                 _ => Err(c.error(&a, "give exactly one of `from` or `at`")),
             }
         };
-        // The column a state names in this fleet's samples; a state its method does not
-        // report is an error that lists the ones it does.
+        // The column a state names in this fleet's samples; a state none of its families
+        // has (Windows licence, Kaspersky keys) is an error that lists the ones it has.
         let column = |name: &str, fleet: FleetId, state: StateName| -> Result<Column> {
             let written = format!("{state:?}");
             if written == "Offline" {
                 return Ok(Column::Offline);
             }
-            let set = fleets[fleet].method.states();
-            match set.index_of(&written) {
-                Some(index) => Ok(Column::State { set, index }),
-                None => {
-                    let mut valid: Vec<&str> = set.expect_names().to_vec();
-                    valid.push("Offline");
-                    Err(c.error(
-                        &strs(&anchors_for(name)),
-                        format!(
-                            "fleet \"{name}\" has no state {written}: its machines are counted in {} (and {OFFLINE})",
-                            valid[..valid.len() - 1].join(", ")
-                        ),
-                    ))
+            let sets = families(&fleets[fleet]);
+            for &set in &sets {
+                if let Some(index) = set.index_of(&written) {
+                    return Ok(Column::State { set, index });
                 }
             }
+            let valid: Vec<&str> = sets
+                .iter()
+                .flat_map(|s| s.expect_names())
+                .copied()
+                .collect();
+            Err(c.error(
+                &strs(&anchors_for(name)),
+                format!(
+                    "fleet \"{name}\" has no state {written}: its machines are counted in {} (and {OFFLINE})",
+                    valid.join(", ")
+                ),
+            ))
         };
         let kind = match e {
             schema::Expect::LicensedShare {
@@ -97,6 +102,17 @@ pub fn resolve(
                     h,
                     *pool,
                     *by,
+                )?)
+            }
+            schema::Expect::KeyUsageBelow { key, share, from } => {
+                let a = anchors_for(key);
+                ExpectKind::Ksc(ksc::usage_below(
+                    c,
+                    &known.ksc,
+                    &strs(&a),
+                    key,
+                    *share,
+                    *from,
                 )?)
             }
             schema::Expect::AtMost {
@@ -149,6 +165,10 @@ fn describe(e: &schema::Expect) -> String {
         schema::Expect::ThresholdReached { host, pool, by } => {
             format!("ThresholdReached(host: \"{host}\", pool: {pool:?}, by: \"{by}\")")
         }
+        schema::Expect::KeyUsageBelow { key, share, from } => format!(
+            "KeyUsageBelow(key: \"{key}\", share: {share}{})",
+            describe_when(from, &None)
+        ),
         schema::Expect::AtMost {
             fleet,
             state,
@@ -160,4 +180,14 @@ fn describe(e: &schema::Expect) -> String {
             describe_when(from, at)
         ),
     }
+}
+
+/// The families of states a fleet's machines are counted in: its method's, then Kaspersky
+/// keys when a server also manages it.
+fn families(fleet: &FleetModel) -> Vec<StateSet> {
+    let mut sets = vec![fleet.method.states()];
+    if fleet.ksc.is_some() {
+        sets.push(StateSet::Ksc);
+    }
+    sets
 }

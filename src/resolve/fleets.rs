@@ -1,9 +1,10 @@
 //! Fleets: where the machines are, how many, what they run, how they activate, when they
 //! arrive and are online.
 
-use super::{Known, MAX_MACHINES, unsupported};
+use super::{Known, MAX_MACHINES};
 use crate::methods::adba::resolve as adba;
 use crate::methods::kms::resolve as kms;
+use crate::methods::ksc::resolve as ksc;
 use crate::methods::mak::resolve as mak;
 use crate::model::{
     ArrivalModel, FleetId, FleetModel, InitialModel, Method, OnlineModel, PolicyModel, SimTime,
@@ -11,7 +12,7 @@ use crate::model::{
 };
 use crate::scenario::check::{Checker, Names, Result, strs};
 use crate::scenario::duration::Duration;
-use crate::scenario::schema::{self, Activation, Arrival, Initial, Online};
+use crate::scenario::schema::{self, Activation, Arrival, Initial, KscManaged, Online};
 
 /// The fleets, and the machines they hold at the start.
 pub fn resolve(
@@ -69,13 +70,18 @@ pub fn resolve(
                 mode,
             )?),
             Activation::Adba { fallback_kms } => Method::Adba(adba::fleet(*fallback_kms)),
-            Activation::Ksc { .. } => {
-                return Err(unsupported(
-                    c,
-                    &strs(&at("Ksc".into())),
-                    "Kaspersky Security Center activation (Ksc)",
-                ));
-            }
+            Activation::Ksc {
+                server,
+                persistent,
+                unassigned,
+            } => Method::Ksc(ksc::fleet(
+                c,
+                &known.ksc,
+                &at,
+                server,
+                *persistent,
+                *unassigned,
+            )?),
         };
         let arrival = match f.arrival {
             Arrival::AllAtStart => ArrivalModel::AllAtStart,
@@ -104,7 +110,7 @@ pub fn resolve(
                 let validity = match method {
                     Method::Kms(_) => Some(policy.validity),
                     Method::Adba(_) => Some(policy.adba_validity),
-                    Method::Mak(_) => None,
+                    Method::Mak(_) | Method::Ksc(_) => None,
                 };
                 if let Some(validity) = validity.filter(|&v| age >= v) {
                     return Err(c.error(
@@ -120,6 +126,29 @@ pub fn resolve(
             }
         };
         c.not_internet(site_id, &strs(&at(format!("\"{}\"", f.site))))?;
+        let managed = match &f.ksc {
+            None => None,
+            Some(KscManaged::Ksc {
+                server,
+                persistent,
+                unassigned,
+            }) => {
+                if let Method::Ksc(_) = method {
+                    return Err(c.error(
+                        &strs(&at("ksc:".into())),
+                        "the fleet is already managed by Kaspersky (activation: Ksc); give `ksc` only beside a Windows activation method",
+                    ));
+                }
+                Some(ksc::fleet(
+                    c,
+                    &known.ksc,
+                    &at,
+                    server,
+                    *persistent,
+                    *unassigned,
+                )?)
+            }
+        };
         fleets.push(FleetModel {
             name: f.name.clone(),
             site: site_id,
@@ -135,6 +164,7 @@ pub fn resolve(
             clock_skew: f.clock_skew.secs(),
             online,
             dns_suffixes,
+            ksc: managed,
         });
     }
     Ok((fleets, machines))

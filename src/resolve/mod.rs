@@ -16,6 +16,7 @@ mod timeline;
 
 use crate::error::Error;
 use crate::methods::kms::resolve as kms;
+use crate::methods::ksc::resolve as ksc;
 use crate::methods::mak::resolve as mak;
 use crate::model::{DomainId, FleetId, MakKeyId, Model, ProductId, SimTime, SiteId};
 use crate::scenario::check::{Checker, Names, Result};
@@ -47,6 +48,7 @@ pub struct Known {
     pub fleets: Names<FleetId>,
     pub kms: kms::KmsNames,
     pub mak_keys: Names<MakKeyId>,
+    pub ksc: ksc::KscNames,
 }
 
 /// Reads and validates a scenario file. A file that cannot be read is an I/O error (74);
@@ -157,13 +159,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         .unwrap_or(1);
     let (kms_model, kms_names) = kms::servers(&c, &s, &net.site_names, &net.domain_names, newest)?;
     let (mak_keys, mak_names) = mak::keys(&c, &s.mak_keys)?;
-    if !s.ksc_servers.is_empty() {
-        return Err(unsupported(
-            &c,
-            &["ksc_servers"],
-            "Kaspersky Security Center (ksc_servers)",
-        ));
-    }
+    let (ksc_model, ksc_names) = ksc::servers(&c, &s.ksc_servers, &net.site_names)?;
     let base_policy = policy::base(&c, &s.policy)?;
     let mut known = Known {
         sites: net.site_names,
@@ -172,13 +168,22 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         fleets: Names::new("fleet"),
         kms: kms_names,
         mak_keys: mak_names,
+        ksc: ksc_names,
     };
     let (fleets, mut machines) = fleets::resolve(&c, &s, &mut known, &base_policy, duration)?;
     kms::check_sites(&c, &kms_model)?;
     for d in net.domains.iter() {
         c.not_internet(d.dns_site, &["domains", &format!("\"{}\"", d.name)])?;
     }
-    let timeline = timeline::resolve(&c, &s, &known, &net.links, duration, &mut machines)?;
+    let timeline = timeline::resolve(
+        &c,
+        &s,
+        &known,
+        &net.links,
+        &ksc_model,
+        duration,
+        &mut machines,
+    )?;
     if machines > MAX_MACHINES {
         return Err(c.error(
             &["fleets"],
@@ -205,24 +210,9 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         fleets,
         kms: kms_model,
         mak_keys,
+        ksc: ksc_model,
         policy: base_policy,
         timeline,
         expect,
     })
-}
-
-/// A feature of the format that this version does not simulate: refused rather than
-/// silently ignored.
-pub fn unsupported(c: &Checker, anchors: &[&str], feature: &str) -> Error {
-    c.error(
-        anchors,
-        format!(
-            "{} (it would otherwise be silently ignored)",
-            unsupported_text(feature)
-        ),
-    )
-}
-
-pub fn unsupported_text(feature: &str) -> String {
-    format!("{feature} is not simulated yet in this version of actsim; remove it from the scenario")
 }

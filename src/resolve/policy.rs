@@ -26,8 +26,6 @@ pub fn change(c: &Checker, anchors: &[&str], p: &schema::Policy) -> Result<Polic
             a.push(field);
             d.map(|d| c.interval(&a, field, d)).transpose()
         };
-    positive("ksc_sync_interval", p.ksc_sync_interval)?;
-    positive("ksc_expiry_warning", p.ksc_expiry_warning)?;
     Ok(PolicyChange {
         activation_interval: interval("activation_interval", p.activation_interval)?,
         renewal_interval: interval("renewal_interval", p.renewal_interval)?,
@@ -37,5 +35,7 @@ pub fn change(c: &Checker, anchors: &[&str], p: &schema::Policy) -> Result<Polic
         cmid_retention: positive("cmid_retention", p.cmid_retention)?,
         restart_clears_cmids: p.restart_clears_cmids,
         adba_validity: positive("adba_validity", p.adba_validity)?,
+        ksc_sync_interval: positive("ksc_sync_interval", p.ksc_sync_interval)?,
+        ksc_expiry_warning: positive("ksc_expiry_warning", p.ksc_expiry_warning)?,
     })
 }

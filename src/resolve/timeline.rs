@@ -1,12 +1,13 @@
 //! The timeline: what happens when, in file order.
 
 use super::network::link_between;
-use super::{Known, MAX_TIMELINE, policy, unsupported_text};
+use super::{Known, MAX_TIMELINE, policy};
 use crate::error::Error;
 use crate::methods::kms::resolve as kms;
+use crate::methods::ksc::resolve as ksc;
 use crate::model::{
-    ActionModel, FleetAction, KmsAction, LinkId, LinkModel, NetAction, PortModel, SimTime, Table,
-    TimedAction,
+    ActionModel, FleetAction, KmsAction, KscAction, LinkId, LinkModel, NetAction, PortModel,
+    SimTime, Table, TimedAction,
 };
 use crate::scenario::check::{Checker, Result};
 use crate::scenario::schema::{self, Action as A};
@@ -16,6 +17,7 @@ pub fn resolve(
     s: &schema::Scenario,
     known: &Known,
     links: &Table<LinkId, LinkModel>,
+    ksc_model: &crate::model::ksc::KscModel,
     duration: SimTime,
     machines: &mut u64,
 ) -> Result<Vec<TimedAction>> {
@@ -99,11 +101,9 @@ pub fn resolve(
             }),
             A::LinkDown { between } => ActionModel::Network(NetAction::LinkDown(link(between)?)),
             A::LinkUp { between } => ActionModel::Network(NetAction::LinkUp(link(between)?)),
-            A::RemoveLicenseKey { .. } => {
-                return Err(here(unsupported_text(
-                    "Kaspersky key removal (RemoveLicenseKey)",
-                )));
-            }
+            A::RemoveLicenseKey { server, key } => ActionModel::Ksc(KscAction::RemoveLicenseKey(
+                ksc::removed_key(&here, &known.ksc, &ksc_model.keys, server, key)?,
+            )),
             A::HostDown(h) => ActionModel::Kms(KmsAction::HostDown(host(h)?)),
             A::HostUp(h) => ActionModel::Kms(KmsAction::HostUp(host(h)?)),
             A::HostRestart(h) => ActionModel::Kms(KmsAction::HostRestart(host(h)?)),

@@ -231,6 +231,25 @@ pub enum Activation {
         server: String,
         #[serde(default)]
         persistent: bool,
+        /// KSC-11: the devices sit in "Unassigned devices", outside any administration
+        /// group, and receive no auto-distributed key. An addition to the v1 format.
+        #[serde(default)]
+        unassigned: bool,
+    },
+}
+
+/// A fleet's Kaspersky Security Center management beside its Windows activation: the
+/// machines are Windows clients and KSC-managed devices at once. An addition to the v1
+/// format (`ksc: Some(Ksc(server: "ksc1"))` on a `Fleet`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub enum KscManaged {
+    Ksc {
+        server: String,
+        #[serde(default)]
+        persistent: bool,
+        #[serde(default)]
+        unassigned: bool,
     },
 }
 
@@ -300,6 +319,9 @@ pub struct Fleet {
     /// when that has no `_vlmcs` record. An addition to the v1 format; default empty.
     #[serde(default)]
     pub dns_suffixes: Vec<String>,
+    /// Kaspersky Security Center management beside `activation` (see `KscManaged`).
+    #[serde(default)]
+    pub ksc: Option<KscManaged>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -475,5 +497,13 @@ pub enum Expect {
         from: Option<Duration>,
         #[serde(default)]
         at: Option<Duration>,
+    },
+    /// KSC-10: at every sample from `from`, the key's devices in use (active or reserve)
+    /// are below `share` of its device limit.
+    KeyUsageBelow {
+        key: String,
+        share: f64,
+        #[serde(default)]
+        from: Option<Duration>,
     },
 }

@@ -2,7 +2,7 @@
 //! thing never happened (a fleet never licensed). Times are in days.
 
 use crate::Outcome;
-use crate::model::Model;
+use crate::model::{Model, StateSet};
 
 /// Metric names and values of one run, in a fixed order for a given scenario.
 pub type Metrics = Vec<(String, Option<f64>)>;
@@ -55,18 +55,24 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
     m.push(("events".into(), Some(outcome.events as f64)));
     for r in fleets {
         let f = &model.fleets[r.population.fleet];
-        let licensed = r.final_counts[usize::from(r.population.set.licensed())] as f64;
+        let licensed = r.population.set.licensed_in(&r.final_counts) as f64;
         let share = (r.machines > 0).then(|| licensed / r.machines as f64);
-        let name = &f.name;
+        // The Kaspersky side of a fleet that is also Windows clients: `fleet.NAME.ksc.*`.
+        let name = if r.population.set != f.method.states() {
+            format!("{}.ksc", f.name)
+        } else {
+            f.name.clone()
+        };
         m.push((format!("fleet.{name}.final_licensed_share"), share));
         m.push((
             format!("fleet.{name}.min_licensed_share"),
             r.min_licensed_share,
         ));
-        m.push((
-            format!("fleet.{name}.notification_machine_days"),
-            Some(r.worst_machine_days),
-        ));
+        let worst = match r.population.set {
+            StateSet::Windows => "notification_machine_days",
+            StateSet::Ksc => "expired_device_days",
+        };
+        m.push((format!("fleet.{name}.{worst}"), Some(r.worst_machine_days)));
         m.push((
             format!("fleet.{name}.first_licensed_d"),
             days(r.first_licensed),
@@ -91,6 +97,17 @@ pub fn of(model: &Model, outcome: &Outcome) -> Metrics {
         m.push((format!("mak.{name}.used"), Some(s.used as f64)));
         m.push((format!("mak.{name}.remaining"), Some(s.remaining as f64)));
         m.push((format!("mak.{name}.exhausted_d"), days(s.exhausted_at)));
+    }
+    for (k, s) in model.ksc.keys.iter().zip(&outcome.ksc.keys) {
+        let name = &k.name;
+        m.push((
+            format!("ksc.{name}.peak_usage_share"),
+            Some(s.peak_usage_share),
+        ));
+        m.push((
+            format!("ksc.{name}.in_use"),
+            Some((s.active_on + s.reserve_on) as f64),
+        ));
     }
     for c in model.codes() {
         m.push((

@@ -18,12 +18,19 @@ impl<P: Probe> World<'_, P> {
         self.machines[m].presence = Presence::Present;
         self.count_presence(m, true);
         let f = self.machines[m].fleet;
+        self.probe.arrived(m, f, scheduled, now);
+        {
+            let (methods, mut env) = self.split();
+            methods.ksc.arrive(&mut env, m, now);
+        }
+        if !self.model.fleets[f].method.windows() {
+            return;
+        }
         let initial = if scheduled {
             self.model.fleets[f].initial
         } else {
             InitialModel::Fresh
         };
-        self.probe.arrived(m, f, scheduled, now);
         let (licence, first_attempt) = match initial {
             InitialModel::Fresh => (Licence::fresh(now, self.grace(m)), now),
             InitialModel::Activated { age_up_to } => self.already_activated(m, now, age_up_to),

@@ -17,7 +17,7 @@ mod online;
 mod status;
 mod timeline;
 
-pub use status::{Channel, KmsStatus, Status};
+pub use status::{Channel, KmsStatus, KscDevice, Status};
 
 use crate::engine::{EventQueue, Scheduler, Streams};
 use crate::methods::kms::{Kms, REGISTRATION_INTERVAL};
@@ -67,6 +67,8 @@ pub struct World<'m, P> {
     host_counts: Vec<[u32; 2]>,
     /// Reused list of the answers a method event gives.
     answers: Vec<(MachineId, Answer)>,
+    /// Events the methods scheduled during the event being handled.
+    later: Vec<(SimTime, methods::Event)>,
     /// The run stops after this instant (the scenario's end, or a trace's `--at`).
     end: SimTime,
 }
@@ -107,6 +109,7 @@ impl<'m, P: Probe> World<'m, P> {
             offline: Vec::new(),
             host_counts: Vec::new(),
             answers: Vec::new(),
+            later: Vec::new(),
             end: model.duration,
         };
         let total: u64 = model.fleets.iter().map(|f| f.count).sum();
@@ -136,6 +139,7 @@ impl<'m, P: Probe> World<'m, P> {
                 }
             }
         }
+        world.flush_later();
         world
     }
 
@@ -203,6 +207,9 @@ impl<'m, P: Probe> World<'m, P> {
             if self.handle(t, event) {
                 self.events += 1;
             }
+            if !self.later.is_empty() {
+                self.flush_later();
+            }
         }
         next
     }
@@ -251,8 +258,16 @@ impl<'m, P: Probe> World<'m, P> {
                 machines: &mut self.machines,
                 streams: &mut self.streams,
                 probe: &mut self.probe,
+                later: &mut self.later,
             },
         )
+    }
+
+    /// Puts on the queue the events the methods scheduled for themselves.
+    fn flush_later(&mut self) {
+        for (t, e) in self.later.drain(..) {
+            self.queue.push(t, Event::Method(e));
+        }
     }
 
     /// Routes one event; returns false if it was stale.
@@ -331,4 +346,19 @@ fn checkpoints(model: &Model, end: SimTime) -> Vec<(SimTime, bool)> {
     points.dedup_by_key(|p| p.0);
     points.retain(|&(t, _)| t <= end);
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events stay small: a queue entry is the 8-byte key and the event.
+    #[test]
+    fn an_event_fits_in_eight_bytes() {
+        assert!(
+            std::mem::size_of::<Event>() <= 8,
+            "{}",
+            std::mem::size_of::<Event>()
+        );
+    }
 }

@@ -25,6 +25,18 @@ pub struct Status {
     pub renewal_interval: Option<SimTime>,
     pub cmid: Cmid,
     pub next_attempt: Option<SimTime>,
+    /// Its Kaspersky licence keys, if a KSC server manages it.
+    pub ksc: Option<KscDevice>,
+}
+
+/// A Kaspersky device's licence as the KSC console shows it: its keys and when they end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KscDevice {
+    pub server: String,
+    pub state: &'static str,
+    /// (key, end of its licence term).
+    pub active: Option<(String, SimTime)>,
+    pub reserve: Option<(String, SimTime)>,
 }
 
 /// What the status shows of the machine's activation channel.
@@ -43,6 +55,8 @@ pub enum Channel {
         /// The KMS side, used when ADBA cannot serve an attempt.
         fallback: Option<KmsStatus>,
     },
+    /// A Kaspersky-managed device whose Windows activation is not modelled.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +142,22 @@ impl<P: Probe> World<'_, P> {
                     .fallback_kms
                     .then(|| self.kms_status(m, Discovery::Dns, now)),
             },
+            Method::Ksc(_) => Channel::None,
         };
+        let ksc = crate::model::ksc::managed(fleet).map(|k| {
+            let slots = self.methods.ksc.slots(m);
+            let storage = self.methods.ksc.storage();
+            let key = |id: Option<crate::model::LicenseKeyId>| {
+                id.map(|k| (model.ksc.keys[k].name.clone(), storage.expires(k)))
+            };
+            KscDevice {
+                server: model.ksc.servers[k.server].name.clone(),
+                state: crate::model::StateSet::Ksc.names()
+                    [usize::from(storage.state(slots, now).index())],
+                active: key(slots.active),
+                reserve: key(slots.reserve),
+            }
+        });
         let timers = self.timers(m);
         let product = &model.products[fleet.product].name;
         let machine = &self.machines[m];
@@ -146,6 +175,7 @@ impl<P: Probe> World<'_, P> {
             renewal_interval: (timers.renewal_interval != NEVER).then_some(timers.renewal_interval),
             cmid: machine.cmid,
             next_attempt: (next != NEVER && next >= now).then_some(next),
+            ksc,
         }
     }
 }

@@ -6,19 +6,24 @@ use crate::code::Code;
 use crate::methods::Methods;
 use crate::methods::licence::{self, Licence, LicenceState};
 use crate::methods::machines::Presence;
-use crate::model::{ActionModel, FleetAction, FleetId, MachineId, NetAction};
+use crate::model::{ActionModel, FleetAction, FleetId, KscAction, MachineId, NetAction};
 use crate::probe::Probe;
 use crate::time::SimTime;
 
 impl<P: Probe> World<'_, P> {
     pub(super) fn apply(&mut self, action: &ActionModel, now: SimTime) {
         match action {
-            ActionModel::Network(a) => match *a {
-                NetAction::Block { link, port } => self.topology.set_port(link, port, false),
-                NetAction::Allow { link, port } => self.topology.set_port(link, port, true),
-                NetAction::LinkDown(link) => self.topology.set_link_up(link, false),
-                NetAction::LinkUp(link) => self.topology.set_link_up(link, true),
-            },
+            ActionModel::Network(a) => {
+                match *a {
+                    NetAction::Block { link, port } => self.topology.set_port(link, port, false),
+                    NetAction::Allow { link, port } => self.topology.set_port(link, port, true),
+                    NetAction::LinkDown(link) => self.topology.set_link_up(link, false),
+                    NetAction::LinkUp(link) => self.topology.set_link_up(link, true),
+                }
+                let (methods, mut env) = self.split();
+                methods.ksc.network_changed(&mut env, now);
+            }
+            ActionModel::Ksc(KscAction::RemoveLicenseKey(key)) => self.methods.ksc.remove_key(*key),
             ActionModel::SetPolicy(change) => self.policy.apply(change),
             ActionModel::Kms(a) => {
                 self.methods
@@ -30,7 +35,10 @@ impl<P: Probe> World<'_, P> {
     }
 
     fn fleet_action(&mut self, fleet: FleetId, action: FleetAction, now: SimTime) {
+        let windows = self.model.fleets[fleet].method.windows();
         match action {
+            // A Kaspersky device's Windows licence is not modelled.
+            FleetAction::Rearm | FleetAction::HardwareChange { .. } if !windows => {}
             FleetAction::Rearm => {
                 for m in self.present_machines(fleet, u64::MAX) {
                     // KMS-CLI-7: new grace and a new CMID; with no rearm left nothing changes.
@@ -47,9 +55,15 @@ impl<P: Probe> World<'_, P> {
             FleetAction::Reimage { count } => {
                 for m in self.present_machines(fleet, count) {
                     self.machines.reinstall_image(m);
-                    Methods::reinstalled(&mut self.machines, m);
-                    self.set_licence(m, Licence::fresh(now, self.grace(m)), now);
-                    self.schedule_attempt(m, now);
+                    {
+                        let (methods, mut env) = self.split();
+                        methods.ksc.reinstall(&mut env, m, now);
+                    }
+                    if windows {
+                        Methods::reinstalled(&mut self.machines, m);
+                        self.set_licence(m, Licence::fresh(now, self.grace(m)), now);
+                        self.schedule_attempt(m, now);
+                    }
                 }
             }
             FleetAction::HardwareChange { count } => {
@@ -77,9 +91,15 @@ impl<P: Probe> World<'_, P> {
                     self.machines[m].presence = Presence::Retired;
                     self.probe.retired(m, now);
                     self.count_presence(m, false);
-                    let state = self.machines[m].licence.state.index();
-                    self.probe
-                        .transition(m, fleet, LicenceState::SET, Some(state), None, now);
+                    {
+                        let (methods, mut env) = self.split();
+                        methods.ksc.retire(&mut env, m, now);
+                    }
+                    if windows {
+                        let state = self.machines[m].licence.state.index();
+                        self.probe
+                            .transition(m, fleet, LicenceState::SET, Some(state), None, now);
+                    }
                 }
             }
         }

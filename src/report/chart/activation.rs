@@ -1,57 +1,136 @@
 //! `activation.svg/.png`: the licence states of each fleet over time, stacked, one panel per
 //! fleet, with the offline count as a dashed line and the timeline events as markers.
+//! `ksc.svg/.png` is the same chart for Kaspersky-managed devices (their key states), with a
+//! last panel of each licence key's use against its device limit and the 90/100/110 %
+//! bands at which the server raises its events (KSC-10).
 
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette};
-use crate::model::Model;
+use crate::model::{Model, StateSet};
+use crate::observe::MAX_COLUMNS;
 use crate::report::tables::RunTables;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Beyond this many fleets, the largest get a panel each and the rest share one.
 const MAX_PANELS: usize = 6;
 const HEADER: u32 = 100;
 const PANEL: u32 = 250;
 
-/// Bottom to top of the stack, as indices into `FLEET_COLUMNS`: licensed, grace,
-/// oot_grace, notification.
-const STACK: [usize; 4] = [1, 0, 2, 3];
-const OFFLINE: usize = 4;
+/// How one family of states is drawn: the stack bottom to top (column, colour, legend).
+struct Look {
+    stack: Vec<(usize, RGBColor, &'static str)>,
+    offline: usize,
+    subtitle: &'static str,
+    /// What the counted things are called ("machines", "devices").
+    things: &'static str,
+}
+
+impl Look {
+    fn of(set: StateSet) -> Look {
+        let colour = palette::state(set);
+        // Good states at the bottom, the worst on top.
+        let (order, names): (&[usize], [&'static str; 4]) = match set {
+            StateSet::Windows => (
+                &[1, 0, 2, 3],
+                [
+                    "initial grace",
+                    "licensed",
+                    "out-of-tolerance grace",
+                    "notification",
+                ],
+            ),
+            StateSet::Ksc => (
+                &[1, 2, 0, 3],
+                [
+                    "no key",
+                    "active key",
+                    "active and reserve key",
+                    "expired (limited mode)",
+                ],
+            ),
+        };
+        Look {
+            stack: order.iter().map(|&i| (i, colour[i], names[i])).collect(),
+            offline: set.names().len(),
+            subtitle: match set {
+                StateSet::Windows => "Licence state of every machine over time",
+                StateSet::Ksc => "Kaspersky licence keys of every managed device over time",
+            },
+            things: match set {
+                StateSet::Windows => "machines",
+                StateSet::Ksc => "devices",
+            },
+        }
+    }
+}
+
+type Rows = Vec<[u64; MAX_COLUMNS]>;
 
 struct Panel {
     title: String,
-    rows: Vec<[u64; 5]>,
+    rows: Rows,
+}
+
+/// A licence key's share of its device limit in use, per sample (KSC-10).
+struct Usage {
+    name: String,
+    shares: Vec<f64>,
 }
 
 pub struct Activation {
     title: String,
+    look: Look,
     time: Timeline,
     panels: Vec<Panel>,
+    usage: Vec<Usage>,
 }
 
-fn peak(rows: &[[u64; 5]]) -> u64 {
+fn peak(look: &Look, rows: &[[u64; MAX_COLUMNS]]) -> u64 {
     rows.iter()
-        .map(|r| STACK.iter().map(|&i| r[i]).sum::<u64>())
+        .map(|r| look.stack.iter().map(|&(i, _, _)| r[i]).sum::<u64>())
         .max()
         .unwrap_or(0)
 }
 
+/// Kaspersky-managed devices and licence keys: `ksc.svg/.png`.
+pub struct Ksc;
+
+impl Ksc {
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(model: &Model, tables: &RunTables) -> Activation {
+        let mut chart = Activation::of(model, tables, &tables.ksc_fleets, Look::of(StateSet::Ksc));
+        chart.usage = tables
+            .ksc_keys
+            .iter()
+            .map(|(name, devices, used)| Usage {
+                name: format!("{name} ({devices} devices)"),
+                shares: used
+                    .iter()
+                    .map(|&(a, r)| (a + r) as f64 / (*devices).max(1) as f64)
+                    .collect(),
+            })
+            .collect();
+        chart
+    }
+}
+
 impl Activation {
     pub fn new(model: &Model, tables: &RunTables) -> Self {
-        let mut fleets: Vec<(String, Vec<[u64; 5]>)> = model
-            .fleets
-            .iter()
-            .zip(&tables.fleets)
-            .map(|(f, rows)| (f.name.clone(), rows.clone()))
-            .collect();
+        Self::of(model, tables, &tables.fleets, Look::of(StateSet::Windows))
+    }
+
+    fn of(model: &Model, tables: &RunTables, fleets: &[(String, Rows)], look: Look) -> Self {
+        let mut fleets: Vec<(String, Rows)> = fleets.to_vec();
         if fleets.len() > MAX_PANELS {
             // Largest first (stable, so equal fleets keep file order); the rest summed.
-            fleets.sort_by_key(|(_, rows)| std::cmp::Reverse(peak(rows)));
+            fleets.sort_by_key(|(_, rows)| std::cmp::Reverse(peak(&look, rows)));
             let rest = fleets.split_off(MAX_PANELS - 1);
-            let mut sum = vec![[0u64; 5]; tables.times.len()];
+            let mut sum = vec![[0u64; MAX_COLUMNS]; tables.times.len()];
             for (_, rows) in &rest {
                 for (s, r) in sum.iter_mut().zip(rows) {
-                    for c in 0..5 {
+                    for c in 0..MAX_COLUMNS {
                         s[c] += r[c];
                     }
                 }
@@ -66,20 +145,97 @@ impl Activation {
         let panels = fleets
             .into_iter()
             .map(|(name, rows)| Panel {
-                title: format!("{name}: up to {} machines", peak(&rows)),
+                title: format!("{name}: up to {} {}", peak(&look, &rows), look.things),
                 rows,
             })
             .collect();
         Activation {
             title: model.name.clone(),
+            look,
             time: Timeline::new(model, tables),
             panels,
+            usage: Vec::new(),
         }
+    }
+
+    /// The panels drawn: one per fleet, and the key usage panel if any.
+    fn panel_count(&self) -> usize {
+        self.panels.len() + usize::from(!self.usage.is_empty())
     }
 
     /// Each panel's height and the whole chart's.
     fn heights(&self) -> (u32, u32) {
-        super::stacked(self.panels.len(), HEADER + self.time.band, PANEL)
+        super::stacked(self.panel_count(), HEADER + self.time.band, PANEL)
+    }
+
+    /// KSC-10: each key's share of its device limit in use, against the 90 / 100 / 110 %
+    /// bands of the server's Info, Warning and Critical events.
+    fn usage_panel<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        area: &DrawingArea<DB, Shift>,
+        band: u32,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let highest = self
+            .usage
+            .iter()
+            .flat_map(|u| &u.shares)
+            .fold(0.0f64, |a, &b| a.max(b));
+        let y_max = (highest * 1.05).max(1.2);
+        let mut chart = axis::frame(
+            root,
+            area,
+            &self.time.axis,
+            (
+                "Licence keys: devices in use as a share of the device limit",
+                60 + band,
+            ),
+            y_max,
+            "share of the limit",
+        )?;
+        for (level, label) in [
+            (0.9, "Info 90 %"),
+            (1.0, "Warning 100 %"),
+            (1.1, "Critical 110 %"),
+        ] {
+            let colour = if level < 1.0 {
+                palette::MARKER
+            } else {
+                palette::STATE[3]
+            };
+            chart.draw_series(DashedLineSeries::new(
+                [(0.0, level), (self.time.axis.end, level)],
+                8,
+                5,
+                colour.stroke_width(1),
+            ))?;
+            chart.draw_series(std::iter::once(Text::new(
+                label,
+                (self.time.axis.end * 0.995, level),
+                super::text(13, colour).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            )))?;
+        }
+        for (i, u) in self.usage.iter().enumerate() {
+            chart.draw_series(LineSeries::new(
+                self.time.days.iter().copied().zip(u.shares.iter().copied()),
+                palette::series(i).stroke_width(3),
+            ))?;
+        }
+        let entries: Vec<(Swatch, String)> = self
+            .usage
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (Swatch::Line(palette::series(i)), u.name.clone()))
+            .collect();
+        super::legend(area, (96, 42 + band as i32), &entries)?;
+        axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
+        if band > 0 {
+            axis::draw_marker_labels(root, &chart, &self.time.markers)?;
+        }
+        Ok(())
     }
 
     fn panel<DB: DrawingBackend>(
@@ -92,39 +248,46 @@ impl Activation {
     where
         DB::ErrorType: 'static,
     {
-        let y_max = (peak(&panel.rows) as f64 * 1.05).max(1.0);
+        let y_max = (peak(&self.look, &panel.rows) as f64 * 1.05).max(1.0);
         let mut chart = axis::frame(
             root,
             area,
             &self.time.axis,
             (&panel.title, 30 + band),
             y_max,
-            "machines",
+            self.look.things,
         )?;
         // Cumulative sums, drawn top layer first with opaque fills.
-        for top in (0..STACK.len()).rev() {
-            let colour = palette::STATE[STACK[top]];
+        let stack = &self.look.stack;
+        for top in (0..stack.len()).rev() {
+            let colour = stack[top].1;
             let points: Vec<(f64, f64)> = self
                 .time
                 .days
                 .iter()
                 .zip(&panel.rows)
-                .map(|(&d, r)| (d, STACK[..=top].iter().map(|&i| r[i]).sum::<u64>() as f64))
+                .map(|(&d, r)| {
+                    (
+                        d,
+                        stack[..=top].iter().map(|&(i, _, _)| r[i]).sum::<u64>() as f64,
+                    )
+                })
                 .collect();
             chart.draw_series(
                 AreaSeries::new(points, 0.0, colour.filled()).border_style(colour.stroke_width(1)),
             )?;
         }
-        if panel.rows.iter().any(|r| r[OFFLINE] > 0) {
+        let offline = self.look.offline;
+        if panel.rows.iter().any(|r| r[offline] > 0) {
             chart.draw_series(DashedLineSeries::new(
                 self.time
                     .days
                     .iter()
                     .zip(&panel.rows)
-                    .map(|(&d, r)| (d, r[OFFLINE] as f64)),
+                    .map(|(&d, r)| (d, r[offline] as f64)),
                 10,
                 6,
-                palette::STATE[OFFLINE].stroke_width(3),
+                palette::STATE[4].stroke_width(3),
             ))?;
         }
         axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
@@ -146,40 +309,41 @@ impl Chart for Activation {
     {
         root.fill(&WHITE)?;
         let (head, body) = root.split_vertically(HEADER);
-        super::title(
-            &head,
-            &self.title,
-            "Licence state of every machine over time",
-        )?;
-        super::legend(
-            &head,
-            (26, 84),
-            &[
-                (Swatch::Fill(palette::STATE[1]), "licensed".into()),
-                (Swatch::Fill(palette::STATE[0]), "initial grace".into()),
-                (
-                    Swatch::Fill(palette::STATE[2]),
-                    "out-of-tolerance grace".into(),
-                ),
-                (Swatch::Fill(palette::STATE[3]), "notification".into()),
-                (
-                    Swatch::Dashed(palette::STATE[4]),
-                    "offline (any state)".into(),
-                ),
-            ],
-        )?;
-        let Some(first_panel) = self.panels.first() else {
-            return Ok(());
-        };
+        super::title(&head, &self.title, self.look.subtitle)?;
+        let mut legend: Vec<(Swatch, String)> = self
+            .look
+            .stack
+            .iter()
+            .map(|&(_, colour, name)| (Swatch::Fill(colour), name.into()))
+            .collect();
+        legend.push((
+            Swatch::Dashed(palette::STATE[4]),
+            "offline (any state)".into(),
+        ));
+        super::legend(&head, (26, 84), &legend)?;
         let band = self.time.band;
         let (h, _) = self.heights();
+        let Some(first_panel) = self.panels.first() else {
+            if !self.usage.is_empty() {
+                let (first, _) = body.split_vertically(band + h);
+                self.usage_panel(root, &first, band)?;
+            }
+            return Ok(());
+        };
         let (first, rest) = body.split_vertically(band + h);
         self.panel(root, &first, first_panel, band)?;
         let others = &self.panels[1..];
-        if !others.is_empty() {
-            let (rest, _) = rest.split_vertically(h * others.len() as u32);
-            for (area, panel) in rest.split_evenly((others.len(), 1)).iter().zip(others) {
+        let n = others.len() + usize::from(!self.usage.is_empty());
+        if n > 0 {
+            let (rest, _) = rest.split_vertically(h * n as u32);
+            let areas = rest.split_evenly((n, 1));
+            for (area, panel) in areas.iter().zip(others) {
                 self.panel(root, area, panel, 0)?;
+            }
+            if !self.usage.is_empty()
+                && let Some(area) = areas.last()
+            {
+                self.usage_panel(root, area, 0)?;
             }
         }
         Ok(())

@@ -10,7 +10,7 @@ mod kms_count;
 mod load;
 pub mod palette;
 
-pub use activation::Activation;
+pub use activation::{Activation, Ksc};
 pub use kms_count::KmsCount;
 pub use load::Load;
 

@@ -21,6 +21,28 @@ pub const STATE: [RGBColor; 5] = [
 /// Hex forms of `STATE` for the HTML report.
 pub const STATE_HEX: [&str; 5] = ["#F2C14E", "#1A7F5A", "#E06C00", "#8E121F", "#4D4D4D"];
 
+/// A Kaspersky device's states, in their column order: no_key (orange: unprotected),
+/// active (green), active_with_reserve (dark green: the best), expired (red: limited
+/// mode), offline. Neighbours in the stack differ in lightness, as for licence states.
+pub const KSC_STATE: [RGBColor; 5] = [
+    RGBColor(0xE0, 0x6C, 0x00),
+    RGBColor(0x1A, 0x7F, 0x5A),
+    RGBColor(0x0B, 0x4A, 0x33),
+    RGBColor(0x8E, 0x12, 0x1F),
+    RGBColor(0x4D, 0x4D, 0x4D),
+];
+
+/// Hex forms of `KSC_STATE` for the HTML report.
+pub const KSC_STATE_HEX: [&str; 5] = ["#E06C00", "#1A7F5A", "#0B4A33", "#8E121F", "#4D4D4D"];
+
+/// The colours of a family of states, in its column order.
+pub fn state(set: crate::model::StateSet) -> &'static [RGBColor; 5] {
+    match set {
+        crate::model::StateSet::Windows => &STATE,
+        crate::model::StateSet::Ksc => &KSC_STATE,
+    }
+}
+
 /// Okabe–Ito, without yellow (too light for thin lines on white).
 pub const SERIES: [RGBColor; 7] = [
     RGBColor(0x00, 0x72, 0xB2),

@@ -84,6 +84,20 @@ impl Code {
         !matches!(self, Code::Activated | Code::Renewed)
     }
 
+    /// An attempt that reached no activation: no host, a refusal, a count too low, a MAK
+    /// with nothing left — what findings report (not offline waits or state changes).
+    pub fn is_failed_attempt(self) -> bool {
+        matches!(
+            self,
+            Code::CountTooLow
+                | Code::NoHost
+                | Code::ProductRefused
+                | Code::HostNotActivated
+                | Code::ClockSkew
+                | Code::MakExhausted
+        )
+    }
+
     /// A plain-language explanation for reports.
     pub fn meaning(self) -> &'static str {
         match self {

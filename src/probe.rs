@@ -8,9 +8,44 @@
 
 use crate::code::Code;
 use crate::model::{
-    DomainId, FleetId, HostId, KeyInstall, LicenseKeyId, MachineId, MakKeyId, Pool, StateSet,
+    DomainId, FleetId, HostId, KeyInstall, LicenseKeyId, MachineId, MakKeyId, Pool, ProductId,
+    StateSet,
 };
 use crate::time::SimTime;
+
+/// What happened to a domain's SRV records (reported with the host or record's name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsEvent {
+    /// DNS-3: a host's registration was refused (another host owns the record).
+    RegistrationRefused,
+    /// An admin removed records (`RemoveSrv`); clients stop seeing them at the instant given.
+    Removed,
+    /// DNS-4: a decommissioned host's record aged out (scavenging); gone at the instant given.
+    AgedOut,
+}
+
+impl DnsEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DnsEvent::RegistrationRefused => "registration_refused",
+            DnsEvent::Removed => "record_removed",
+            DnsEvent::AgedOut => "record_aged_out",
+        }
+    }
+}
+
+/// Something that happened to a domain's SRV records (repeated refusals of one host counted
+/// on its first record).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsRecord {
+    pub domain: crate::model::DomainId,
+    pub target: String,
+    pub event: DnsEvent,
+    pub at: SimTime,
+    /// The last of repeated refusals.
+    pub last: SimTime,
+    pub count: u64,
+}
 
 /// The state a machine leaves or enters: its index in its family (`StateSet`).
 pub type StateIndex = u8;
@@ -25,8 +60,9 @@ pub struct Sample<'a> {
     pub offline: &'a [u64],
     /// On grid samples, each KMS host's current count per pool (`Pool::index` order), as a
     /// request would see it now: CMIDs seen within the retention window (KMS-COUNT-3).
-    /// Empty off the grid.
-    pub host_counts: &'a [[u32; 2]],
+    /// None while the host does not exist (before `AddHost`, after `RemoveHost`). Empty off
+    /// the grid.
+    pub host_counts: &'a [Option<[u32; 2]>],
 }
 
 pub trait Probe {
@@ -68,16 +104,20 @@ pub trait Probe {
     /// A machine was retired.
     fn retired(&mut self, _m: MachineId, _now: SimTime) {}
 
+    /// A machine of `fleet` was licensed until `from` and now until `to` (`NEVER`: not
+    /// licensed, or licensed for good) — every renewal moves it.
+    fn licensed_until(&mut self, _fleet: FleetId, _from: SimTime, _to: SimTime) {}
+
     /// A request reached KMS host `h` and was answered (a count or a refusal).
     fn host_request(&mut self, h: HostId, pool: Pool, now: SimTime);
 
-    /// Host `h` replied to machine `m` with `count`; `activating` if the count met the
-    /// requester's threshold.
+    /// Host `h` replied to machine `m` (of `product`) with `count`; `activating` if the
+    /// count met the product's threshold.
     fn host_count(
         &mut self,
         m: MachineId,
         h: HostId,
-        pool: Pool,
+        product: ProductId,
         count: u32,
         activating: bool,
         now: SimTime,
@@ -102,6 +142,10 @@ pub trait Probe {
 
     /// An attempt picked host `h` but could not reach it.
     fn host_failure(&mut self, h: HostId, pool: Pool);
+
+    /// Something happened to domain `d`'s SRV records for `target` (a host's or a record's
+    /// name), effective at `at`.
+    fn dns_event(&mut self, _d: DomainId, _target: &str, _event: DnsEvent, _at: SimTime) {}
 
     /// An attempt picked a stale SRV record of domain `d` (DNS-4).
     fn stale_record(&mut self, d: DomainId);
@@ -167,6 +211,10 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
         self.0.retired(m, now);
         self.1.retired(m, now);
     }
+    fn licensed_until(&mut self, fleet: FleetId, from: SimTime, to: SimTime) {
+        self.0.licensed_until(fleet, from, to);
+        self.1.licensed_until(fleet, from, to);
+    }
     fn host_request(&mut self, h: HostId, pool: Pool, now: SimTime) {
         self.0.host_request(h, pool, now);
         self.1.host_request(h, pool, now);
@@ -175,17 +223,21 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
         &mut self,
         m: MachineId,
         h: HostId,
-        pool: Pool,
+        product: ProductId,
         count: u32,
         activating: bool,
         now: SimTime,
     ) {
-        self.0.host_count(m, h, pool, count, activating, now);
-        self.1.host_count(m, h, pool, count, activating, now);
+        self.0.host_count(m, h, product, count, activating, now);
+        self.1.host_count(m, h, product, count, activating, now);
     }
     fn host_failure(&mut self, h: HostId, pool: Pool) {
         self.0.host_failure(h, pool);
         self.1.host_failure(h, pool);
+    }
+    fn dns_event(&mut self, d: DomainId, target: &str, event: DnsEvent, at: SimTime) {
+        self.0.dns_event(d, target, event, at);
+        self.1.dns_event(d, target, event, at);
     }
     fn key_install(&mut self, h: HostId, generation: u8, result: KeyInstall, now: SimTime) {
         self.0.key_install(h, generation, result, now);

@@ -69,6 +69,11 @@ pub struct RunArgs {
     /// Print nothing on stdout (errors and failed expectations still go to stderr).
     #[arg(long)]
     pub quiet: bool,
+    /// Also exit 1 when the expectations hold but the run found a problem: a fleet whose
+    /// attempts still fail at the end, machines at risk, a fleet not fully licensed at the
+    /// end, a refused DNS registration, a host key that did not take.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, clap::Args)]

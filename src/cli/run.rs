@@ -1,4 +1,4 @@
-//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet]`
+//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet] [--strict]`
 
 use super::{Exit, RunArgs};
 use crate::report;
@@ -25,14 +25,20 @@ pub fn run(args: &RunArgs) -> Exit {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         print!("{}", report::text(&model, &summary, colour));
     }
-    if outcome.all_held() {
-        Exit::Success
-    } else {
-        if args.json || args.quiet {
-            for e in outcome.expectations.iter().filter(|e| !e.held) {
-                eprintln!("expectation failed: {}: {}", e.expect, e.detail);
+    let problems = args.strict && summary.problems().next().is_some();
+    if args.json || args.quiet {
+        for e in outcome.expectations.iter().filter(|e| !e.held) {
+            eprintln!("expectation failed: {}: {}", e.expect, e.detail);
+        }
+        if args.strict {
+            for f in summary.problems() {
+                eprintln!("problem: {}", f.text);
             }
         }
+    }
+    if outcome.all_held() && !problems {
+        Exit::Success
+    } else {
         Exit::ExpectationFailed
     }
 }

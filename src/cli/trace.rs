@@ -78,28 +78,56 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
     );
     table(&mut out, &model, &tracer.records);
     if let Some(s) = status {
-        dlv(&mut out, &s, tracer.last_count);
+        dlv(&mut out, &model, &s, tracer.last_count);
     }
     Ok(out)
 }
 
+/// One line of the trace table: the time and five columns.
+struct Line {
+    at: String,
+    cells: [String; 5],
+}
+
+/// The widest a discovery or hosts-tried cell gets before it wraps onto the next line.
+const WRAP: usize = 44;
+
+/// An attempt's columns, to tell repeated attempts apart.
+type AttemptKey<'a> = (&'a str, &'a [(String, String)], Option<u32>, Code);
+
+fn attempt_key(r: &Record) -> Option<AttemptKey<'_>> {
+    match &r.what {
+        Happening::Attempt {
+            discovery,
+            tried,
+            count,
+            outcome,
+            ..
+        } => Some((discovery.as_str(), tried.as_slice(), *count, *outcome)),
+        _ => None,
+    }
+}
+
+/// The trace as a table with fixed columns (long cells wrap within their column), times
+/// as dates when the scenario has a `start`, and runs of identical attempts collapsed into
+/// one line ("× 300, every 2h, until …").
 fn table(out: &mut String, model: &crate::Model, records: &[Record]) {
-    let _ = writeln!(
-        out,
-        "  {:<16} {:<26} {:<40} {:>6}  {:<11} state / next attempt",
-        "time", "discovery", "hosts tried", "count", "outcome"
-    );
+    let at = |t: SimTime| when(model, t);
+    let mut lines: Vec<Line> = Vec::new();
     let mut i = 0;
     while i < records.len() {
         let r = &records[i];
         // A state change at the same instant as the attempt that caused it shares its line.
-        let change = records.get(i + 1).and_then(|n| match n.what {
-            Happening::State { from, to } if n.at == r.at => Some((from, to)),
-            _ => None,
-        });
+        let change_at = |k: usize| {
+            records.get(k + 1).and_then(|n| match n.what {
+                Happening::State { from, to } if n.at == records[k].at => Some((from, to)),
+                _ => None,
+            })
+        };
+        let change = change_at(i);
         let state =
             |c: Option<(&str, &str)>| c.map_or_else(String::new, |(f, t)| format!("{f} → {t}"));
-        let line = match &r.what {
+        let cells = match &r.what {
             Happening::Attempt {
                 discovery,
                 tried,
@@ -107,79 +135,210 @@ fn table(out: &mut String, model: &crate::Model, records: &[Record]) {
                 outcome,
                 next,
             } => {
+                // The run of identical attempts this one starts (none changes the state).
+                let mut last = i;
+                if change.is_none() {
+                    while let Some(k) = Some(last + 1).filter(|&k| {
+                        k < records.len() && attempt_key(&records[k]) == attempt_key(r)
+                    }) {
+                        if change_at(k).is_some() {
+                            break;
+                        }
+                        last = k;
+                    }
+                }
+                let repeats = last - i + 1;
+                let (next, repeated) = if repeats >= 3 {
+                    let gaps: Vec<SimTime> = records[i..=last]
+                        .windows(2)
+                        .map(|w| w[1].at - w[0].at)
+                        .collect();
+                    let every = if gaps.iter().all(|&g| g == gaps[0]) {
+                        format!("every {}", time(gaps[0]))
+                    } else {
+                        "at varying intervals".to_owned()
+                    };
+                    let next = match records[last].what {
+                        Happening::Attempt { next, .. } => next,
+                        _ => *next,
+                    };
+                    let words = format!("× {repeats}, {every}, until {}; ", at(records[last].at));
+                    i = last;
+                    (next, words)
+                } else {
+                    (*next, String::new())
+                };
+                let mut after = repeated;
+                if let Some(c) = change {
+                    after.push_str(&state(Some(c)));
+                    after.push_str("; ");
+                    i += 1;
+                }
+                if next == crate::time::NEVER {
+                    after.push_str("no attempt of its own due");
+                } else {
+                    let _ = write!(after, "next {}", at(next));
+                }
                 let tried: Vec<String> = tried
                     .iter()
                     .map(|(h, what)| format!("{h}: {what}"))
                     .collect();
-                let mut after = state(change);
-                if !after.is_empty() {
-                    after.push_str("; ");
-                }
-                if *next == crate::time::NEVER {
-                    after.push_str("no attempt of its own due");
-                } else {
-                    let _ = write!(after, "next {}", time(*next));
-                }
-                i += usize::from(change.is_some());
-                format!(
-                    "{:<26} {:<40} {:>6}  {:<11} {after}",
-                    discovery,
+                [
+                    discovery.clone(),
                     tried.join("; "),
                     count.map_or_else(String::new, |c| c.to_string()),
-                    outcome.as_str()
-                )
+                    outcome.as_str().to_owned(),
+                    after,
+                ]
             }
-            Happening::Waiting { discovery, until } => format!(
-                "{:<26} {:<40} {:>6}  {:<11} {}",
-                discovery,
-                "",
-                "",
-                "waits",
+            Happening::Waiting { discovery, until } => [
+                discovery.clone(),
+                String::new(),
+                String::new(),
+                "waits".to_owned(),
                 if *until == crate::time::NEVER {
                     "until the method acts".to_owned()
                 } else {
-                    format!("next {}", time(*until))
-                }
-            ),
-            Happening::Offline { until } => format!(
-                "{:<26} {:<40} {:>6}  {:<11} waits until {}",
-                "",
-                "",
-                "",
-                Code::Offline.as_str(),
-                time(*until)
-            ),
-            Happening::Arrived(s) => {
-                format!("{:<26} {:<40} {:>6}  {:<11} {s}", "arrived", "", "", "",)
-            }
-            Happening::State { from, to } => {
-                format!(
-                    "{:<26} {:<40} {:>6}  {:<11} {}",
-                    "",
-                    "",
-                    "",
-                    "",
-                    state(Some((*from, *to)))
-                )
-            }
-            Happening::Retired => "retired".to_owned(),
+                    format!("next {}", at(*until))
+                },
+            ],
+            Happening::Offline { until } => [
+                String::new(),
+                String::new(),
+                String::new(),
+                Code::Offline.as_str().to_owned(),
+                format!("waits until {}", at(*until)),
+            ],
+            Happening::Arrived(s) => [
+                "arrived".to_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+                (*s).to_owned(),
+            ],
+            Happening::State { from, to } => [
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                state(Some((*from, *to))),
+            ],
+            Happening::Retired => [
+                "retired".to_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
             Happening::Keys { active, reserve } => {
                 let name = |k: &Option<crate::model::LicenseKeyId>| {
                     k.map_or("none".to_owned(), |k| model.ksc.keys[k].name.clone())
                 };
-                format!(
-                    "{:<26} {:<40} {:>6}  {:<11} keys: active {}, reserve {}",
-                    "Kaspersky sync",
-                    "",
-                    "",
-                    "",
-                    name(active),
-                    name(reserve)
-                )
+                [
+                    "Kaspersky keys".to_owned(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("active {}, reserve {}", name(active), name(reserve)),
+                ]
             }
         };
-        let _ = writeln!(out, "  {:<16} {}", time(r.at), line.trim_end());
+        lines.push(Line {
+            at: at(r.at),
+            cells,
+        });
         i += 1;
+    }
+    layout(out, &lines);
+}
+
+/// Lays the lines out under a header in fixed columns: discovery and hosts tried wrap at
+/// `WRAP` characters onto continuation lines, so no column ever shifts.
+fn layout(out: &mut String, lines: &[Line]) {
+    let header = Line {
+        at: "time".to_owned(),
+        cells: [
+            "discovery".to_owned(),
+            "hosts tried".to_owned(),
+            "count".to_owned(),
+            "outcome".to_owned(),
+            "state / next attempt".to_owned(),
+        ],
+    };
+    let width = |s: &str| s.chars().count();
+    let time_w = lines
+        .iter()
+        .chain([&header])
+        .map(|l| width(&l.at))
+        .max()
+        .unwrap_or(4);
+    let mut widths = [0usize; 4];
+    for l in lines.iter().chain([&header]) {
+        for (c, w) in widths.iter_mut().enumerate() {
+            let cell = width(&l.cells[c]);
+            *w = (*w).max(if c < 2 { cell.min(WRAP) } else { cell });
+        }
+    }
+    for l in [&header].into_iter().chain(lines) {
+        let discovery = wrap(&l.cells[0], WRAP);
+        let tried = wrap(&l.cells[1], WRAP);
+        let rows = discovery.len().max(tried.len()).max(1);
+        for row in 0..rows {
+            let cell = |parts: &[String]| parts.get(row).cloned().unwrap_or_default();
+            let first = row == 0;
+            let line = format!(
+                "  {:<tw$}  {:<w0$}  {:<w1$}  {:>w2$}  {:<w3$}  {}",
+                if first { l.at.as_str() } else { "" },
+                cell(&discovery),
+                cell(&tried),
+                if first { l.cells[2].as_str() } else { "" },
+                if first { l.cells[3].as_str() } else { "" },
+                if first { l.cells[4].as_str() } else { "" },
+                tw = time_w,
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2],
+                w3 = widths[3],
+            );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+}
+
+/// `text` in pieces of at most `width` characters, broken after spaces where possible.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_inclusive(' ') {
+        if !current.is_empty() && current.chars().count() + word.trim_end().chars().count() > width
+        {
+            out.push(current.trim_end().to_owned());
+            current.clear();
+        }
+        let mut word = word;
+        // A single word longer than the column is cut.
+        while word.chars().count() > width {
+            let cut: String = word.chars().take(width).collect();
+            out.push(cut.clone());
+            word = &word[cut.len()..];
+        }
+        current.push_str(word);
+    }
+    if !current.trim_end().is_empty() {
+        out.push(current.trim_end().to_owned());
+    }
+    out
+}
+
+/// An instant of the run: the date and time of day when the scenario has a `start`, the
+/// time since the start otherwise.
+fn when(model: &crate::Model, t: SimTime) -> String {
+    match model.start {
+        Some(start) => start
+            .and_hms_opt(0, 0, 0)
+            .and_then(|d| d.checked_add_signed(chrono::TimeDelta::seconds(t as i64)))
+            .map_or_else(|| time(t), |d| d.format("%Y-%m-%d %H:%M:%S").to_string()),
+        None => time(t),
     }
 }
 
@@ -188,11 +347,11 @@ fn minutes(secs: SimTime) -> String {
     format!("{} minute(s) ({} day(s))", secs / 60, secs / 86_400)
 }
 
-fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
+fn dlv(out: &mut String, model: &crate::Model, s: &Status, last_count: Option<u32>) {
     let _ = writeln!(
         out,
         "\nStatus at {} (as slmgr /dlv would show it)",
-        time(s.at)
+        when(model, s.at)
     );
     if !s.present {
         let _ = writeln!(
@@ -263,7 +422,11 @@ fn dlv(out: &mut String, s: &Status, last_count: Option<u32>) {
         }
     }
     if let Some(next) = s.next_attempt {
-        let _ = writeln!(out, "  Next activation or renewal attempt: {}", time(next));
+        let _ = writeln!(
+            out,
+            "  Next activation or renewal attempt: {}",
+            when(model, next)
+        );
     }
 }
 

@@ -27,6 +27,8 @@ pub struct CompareChart {
     base_days: Vec<f64>,
     candidate_days: Vec<f64>,
     panels: Vec<Panel>,
+    /// The fleets not drawn, in words.
+    left_out: Vec<String>,
 }
 
 fn shares(tables: &RunTables, fleet: &str) -> Vec<f64> {
@@ -66,20 +68,50 @@ fn requests_per_hour(model: &Model, tables: &RunTables) -> Vec<f64> {
 
 impl CompareChart {
     pub fn new(base: &Model, candidate: &Model, bt: &RunTables, ct: &RunTables) -> Self {
-        let mut panels: Vec<Panel> = bt
+        // Fleets in both runs, those the change moved most first (the largest gap between
+        // the licensed shares at any sample); the chart says which it leaves out and why.
+        let mut common: Vec<(f64, Panel)> = bt
             .fleets
             .iter()
-            .filter_map(|(name, _)| {
-                candidate.fleets.iter().find(|g| &g.name == name)?;
-                Some(Panel {
+            .filter(|(name, _)| candidate.fleets.iter().any(|g| &g.name == name))
+            .map(|(name, _)| {
+                let (b, c) = (shares(bt, name), shares(ct, name));
+                let gap = b
+                    .iter()
+                    .zip(&c)
+                    .map(|(x, y)| (x - y).abs())
+                    .fold(0.0f64, f64::max);
+                let panel = Panel {
                     title: format!("{name}: licensed share"),
                     y_desc: "licensed share",
-                    base: shares(bt, name),
-                    candidate: shares(ct, name),
-                })
+                    base: b,
+                    candidate: c,
+                };
+                (gap, panel)
             })
-            .take(MAX_PANELS)
             .collect();
+        common.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut left_out: Vec<String> = Vec::new();
+        if common.len() > MAX_PANELS {
+            let names: Vec<String> = common[MAX_PANELS..]
+                .iter()
+                .map(|(_, p)| p.title.trim_end_matches(": licensed share").to_owned())
+                .collect();
+            left_out.push(format!("not drawn (changed least): {}", names.join(", ")));
+            common.truncate(MAX_PANELS);
+        }
+        let only = |a: &RunTables, b: &Model, which: &str| {
+            let names: Vec<&str> = a
+                .fleets
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| !b.fleets.iter().any(|g| g.name == *n))
+                .collect();
+            (!names.is_empty()).then(|| format!("only in the {which}: {}", names.join(", ")))
+        };
+        left_out.extend(only(bt, candidate, "base"));
+        left_out.extend(only(ct, base, "candidate"));
+        let mut panels: Vec<Panel> = common.into_iter().map(|(_, p)| p).collect();
         panels.push(Panel {
             title: "all KMS hosts: requests answered per hour".into(),
             y_desc: "requests per hour",
@@ -96,6 +128,7 @@ impl CompareChart {
             base_days: bt.days().collect(),
             candidate_days: ct.days().collect(),
             panels,
+            left_out,
         }
     }
 
@@ -116,11 +149,12 @@ impl Chart for CompareChart {
     {
         root.fill(&WHITE)?;
         let (head, body) = root.split_vertically(HEADER);
-        title(
-            &head,
-            &self.title,
-            "same seeds and random streams; replication 0",
-        )?;
+        let mut subtitle = "same seeds and random streams; replication 0".to_owned();
+        for words in &self.left_out {
+            subtitle.push_str("; ");
+            subtitle.push_str(words);
+        }
+        title(&head, &self.title, &subtitle)?;
         legend(
             &head,
             (26, 84),
@@ -146,7 +180,14 @@ impl Chart for CompareChart {
             } else {
                 1.0
             });
-            let mut chart = axis::frame(root, area, &self.axis, (&p.title, 30), y_max, p.y_desc)?;
+            let mut chart = axis::frame(
+                root,
+                area,
+                &self.axis,
+                (&p.title, 30),
+                axis::lines_up_to(y_max),
+                p.y_desc,
+            )?;
             chart.draw_series(DashedLineSeries::new(
                 self.base_days.iter().copied().zip(p.base.iter().copied()),
                 8,

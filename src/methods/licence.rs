@@ -112,6 +112,17 @@ impl Licence {
         }
     }
 
+    /// When the licence ends if the machine is licensed; `NEVER` if it is not (or is
+    /// licensed for good).
+    #[inline]
+    pub fn licence_end(self) -> SimTime {
+        if self.state == LicenceState::Licensed {
+            self.deadline
+        } else {
+            NEVER
+        }
+    }
+
     /// Licensed until `deadline`.
     pub fn licensed_until(deadline: SimTime) -> Self {
         Licence {

@@ -128,6 +128,14 @@ impl<I: Id, T> Table<I, T> {
         self.items.iter_mut()
     }
 
+    /// (id, item) pairs in order, mutable.
+    pub fn enumerate_mut(&mut self) -> impl Iterator<Item = (I, &mut T)> {
+        self.items
+            .iter_mut()
+            .enumerate()
+            .map(|(i, t)| (I::from_index(i), t))
+    }
+
     /// Every id, in order.
     pub fn ids(&self) -> impl Iterator<Item = I> + use<I, T> {
         (0..self.items.len()).map(I::from_index)

@@ -77,6 +77,8 @@ pub struct HostModel {
     pub weight: u16,
     pub activation_interval: Option<SimTime>,
     pub renewal_interval: Option<SimTime>,
+    /// The host is built during the run (an `AddHost` names it): it does not exist before.
+    pub built_later: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +128,12 @@ pub enum KmsAction {
     HostReinstall(HostId),
     /// The host stops dynamic DNS publishing (slmgr /cdns); its record stays until removed.
     PublishOff(HostId),
+    /// The host publishes itself again (slmgr /sdns).
+    PublishOn(HostId),
+    /// The host is built and starts serving.
+    AddHost(HostId),
+    /// The host is decommissioned for good.
+    RemoveHost(HostId),
     /// An admin deletes the SRV records pointing at `target` in `domain`.
     RemoveSrv {
         domain: DomainId,

@@ -139,6 +139,8 @@ pub struct DomainModel {
     pub adba: bool,
     pub replication_delay: SimTime,
     pub srv_update: SrvUpdate,
+    /// DNS-4: a decommissioned host's dynamic record ages out after this.
+    pub scavenging: SimTime,
 }
 
 #[derive(Debug, Clone)]
@@ -292,6 +294,12 @@ pub enum ExpectKind {
         column: Column,
         count: u64,
         when: When,
+    },
+    /// At no sample (nor at the end) has the fleet a machine at risk whose licence ends
+    /// within `within` (observe/risk.rs).
+    NoneAtRisk {
+        fleet: FleetId,
+        within: SimTime,
     },
     Kms(KmsExpect),
     Ksc(KscExpect),

@@ -35,6 +35,7 @@ struct Zone {
     hidden_from: Vec<SimTime>,
     creator_only: bool,
     replication_delay: SimTime,
+    scavenging: SimTime,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,12 +65,14 @@ impl Zones {
                 .map(|d| Zone {
                     creator_only: d.srv_update == SrvUpdate::CreatorOnly,
                     replication_delay: d.replication_delay,
+                    scavenging: d.scavenging,
                     ..Zone::default()
                 })
                 .collect(),
         };
         for (h, host) in model.kms.hosts.enumerate() {
-            if host.publish {
+            // A host built during the run is nowhere at the start.
+            if host.publish && !host.built_later {
                 for &d in &host.publish_domains {
                     zones.register(model, h, d, 0, 0);
                 }
@@ -104,11 +107,24 @@ impl Zones {
         delay: SimTime,
     ) -> Registration {
         let zone = &mut self.zones[d];
-        let live = |i: usize| zone.hidden_from[i] == NEVER;
-        if (0..zone.records.len()).any(|i| live(i) && zone.owner[i] == Some(h)) {
-            return Registration::Published; // KMS-HOST-8: a refresh changes nothing visible
+        // A record exists on the DNS server until it is deleted there (a decommissioned
+        // host's record until scavenging removes it, an admin's deletion at once); the
+        // replication delay only holds back what clients see.
+        let exists = |zone: &Zone, i: usize| {
+            zone.hidden_from[i] == NEVER
+                || zone.hidden_from[i].saturating_sub(zone.replication_delay) > now
+        };
+        if let Some(i) =
+            (0..zone.records.len()).find(|&i| exists(zone, i) && zone.owner[i] == Some(h))
+        {
+            // KMS-HOST-8: a refresh changes nothing visible (and keeps a record that was
+            // ageing out, for a host built again before scavenging).
+            zone.hidden_from[i] = NEVER;
+            return Registration::Published;
         }
-        if zone.creator_only && (0..zone.records.len()).any(|i| live(i) && zone.owner[i].is_some())
+        // DNS-3: only the host that created the record may update it.
+        if zone.creator_only
+            && (0..zone.records.len()).any(|i| exists(zone, i) && zone.owner[i].is_some())
         {
             return Registration::Denied;
         }
@@ -136,6 +152,23 @@ impl Zones {
     ) -> Registration {
         let delay = self.zones[d].replication_delay;
         self.register(model, h, d, now, delay)
+    }
+
+    /// DNS-4: a decommissioned host no longer refreshes its dynamic records: DNS scavenging
+    /// removes them `scavenging` later (seen by clients after the replication delay too).
+    /// Returns the domains and the instants its records disappear.
+    pub fn age_out(&mut self, h: HostId, now: SimTime) -> Vec<(DomainId, SimTime)> {
+        let mut gone = Vec::new();
+        for (d, zone) in self.zones.enumerate_mut() {
+            let at = now + zone.scavenging + zone.replication_delay;
+            for i in 0..zone.records.len() {
+                if zone.owner[i] == Some(h) && zone.hidden_from[i] == NEVER {
+                    zone.hidden_from[i] = at;
+                    gone.push((d, at));
+                }
+            }
+        }
+        gone
     }
 
     /// `RemoveSrv`: an admin deletes the records of `target` in domain `d`.

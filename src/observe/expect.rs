@@ -3,7 +3,7 @@
 
 use super::{Population, PopulationResult, Series};
 use crate::methods::kms::stats::KmsStats;
-use crate::model::{Column, ExpectKind, FleetId, Id, KmsExpect, KscExpect, Model, When};
+use crate::model::{Column, ExpectKind, FleetId, Id, KmsExpect, KscExpect, Model, StateSet, When};
 use crate::time::{SimTime, human as time};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +55,7 @@ fn column_name(population: Population, c: usize) -> &'static str {
 
 pub fn evaluate(
     model: &Model,
+    end: SimTime,
     series: &Series,
     populations: &[PopulationResult],
     kms: &KmsStats,
@@ -161,6 +162,50 @@ pub fn evaluate(
                         ),
                         (None, Some((t, h))) => (true, format!("highest usage {h:.4} at {}", time(t))),
                         _ => (true, "no sample at the times checked".to_owned()),
+                    }
+                }
+                ExpectKind::NoneAtRisk { fleet, within } => {
+                    let p = populations
+                        .iter()
+                        .position(|r| {
+                            r.population.fleet == fleet && r.population.set == StateSet::Windows
+                        })
+                        .expect("validation made sure the fleet has Windows licences");
+                    // At every grid sample, then at the end: machines at risk whose first
+                    // licence ends within `within` of that instant.
+                    let ends = series
+                        .grid_times()
+                        .enumerate()
+                        .map(|(g, t)| (t, series.risk[g * n + p]))
+                        .chain([(end, populations[p].at_risk)]);
+                    let mut first = None;
+                    let mut most: Option<(SimTime, u64)> = None;
+                    for (t, r) in ends {
+                        if r.machines == 0 {
+                            continue;
+                        }
+                        if first.is_none() && r.earliest_end.is_some_and(|e| e <= t + within) {
+                            first = Some((t, r));
+                        }
+                        if most.is_none_or(|(_, m)| r.machines > m) {
+                            most = Some((t, r.machines));
+                        }
+                    }
+                    match (first, most) {
+                        (Some((t, r)), _) => (
+                            false,
+                            format!(
+                                "{} machines at risk at {}, the first licence ending at {}",
+                                r.machines,
+                                time(t),
+                                time(r.earliest_end.unwrap_or(t))
+                            ),
+                        ),
+                        (None, Some((t, m))) => (
+                            true,
+                            format!("none ending within {}; at most {m} at risk at {} (licences ending later)", time(within), time(t)),
+                        ),
+                        (None, None) => (true, "no machine was ever at risk".to_owned()),
                     }
                 }
                 ExpectKind::Kms(KmsExpect::ThresholdReached { host, pool, by }) => {

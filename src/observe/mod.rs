@@ -5,6 +5,7 @@
 
 pub mod expect;
 mod observer;
+pub mod risk;
 pub mod trace;
 
 pub use observer::Observer;
@@ -62,7 +63,8 @@ impl Population {
 /// One row of `hosts.csv` (without time and names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostSample {
-    pub count: u32,
+    /// None while the host does not exist (before `AddHost`, after `RemoveHost`).
+    pub count: Option<u32>,
     pub requests: u64,
     pub failures: u64,
 }
@@ -84,6 +86,11 @@ pub struct Series {
     pub mak: Vec<(u64, u64)>,
     /// Grid samples only: `grid × licence keys` (active on, reserve on).
     pub ksc: Vec<(u64, u64)>,
+    /// Grid samples only: `grid × fleets`, outcomes by code since the previous grid sample.
+    pub fleet_attempts: Vec<[u64; Code::COUNT]>,
+    /// Grid samples only: `grid × populations`, the machines at risk (Windows populations;
+    /// zero for others).
+    pub risk: Vec<risk::AtRisk>,
 }
 
 impl Series {
@@ -115,6 +122,12 @@ pub struct PopulationResult {
     pub worst_machine_days: f64,
     pub min_licensed_share: Option<f64>,
     pub last_arrival: SimTime,
+    /// Attempt outcomes of the fleet's machines over the run, indexed by `Code`.
+    pub outcomes: [u64; Code::COUNT],
+    /// Machines at risk at the end of the run (Windows populations).
+    pub at_risk: risk::AtRisk,
+    /// The first and the last failed attempt of its machines (Windows populations).
+    pub failures: Option<(SimTime, SimTime)>,
 }
 
 /// Everything one run produced, for reports.
@@ -130,6 +143,8 @@ pub struct Outcome {
     pub mak: MakStats,
     /// Kaspersky licence keys.
     pub ksc: KscStats,
+    /// What happened to each domain's SRV records, in order.
+    pub dns_events: Vec<crate::probe::DnsRecord>,
     /// Attempt outcomes over the whole run, indexed by `Code`.
     pub outcomes: [u64; Code::COUNT],
     pub expectations: Vec<expect::ExpectResult>,

@@ -1,6 +1,7 @@
 //! The observer: counters per population, updated on every transition, KMS host statistics,
 //! outcomes by code, and the samples that read them.
 
+use super::risk::{AtRisk, Horizon};
 use super::{HostSample, MAX_COLUMNS, Outcome, Population, PopulationResult, Row, Series, expect};
 use crate::code::Code;
 use crate::methods::kms::stats::KmsStats;
@@ -8,10 +9,10 @@ use crate::methods::ksc::stats::KscStats;
 use crate::methods::mak::stats::MakStats;
 use crate::model::{
     DomainId, FleetId, HostId, Id, KeyInstall, LicenseKeyId, MachineId, MakKeyId, Model, Pool,
-    StateSet, Table,
+    ProductId, StateSet, Table,
 };
-use crate::probe::{Probe, Sample, StateIndex};
-use crate::time::{DAY, SimTime};
+use crate::probe::{DnsEvent, DnsRecord, Probe, Sample, StateIndex};
+use crate::time::{DAY, NEVER, SimTime};
 
 /// One population's live counters.
 #[derive(Debug, Clone)]
@@ -58,8 +59,16 @@ pub struct Observer {
     kms: KmsStats,
     mak: MakStats,
     ksc: KscStats,
-    outcomes: [u64; Code::COUNT],
-    outcomes_since: [u64; Code::COUNT],
+    dns_events: Vec<DnsRecord>,
+    /// Per fleet, over the run and since the previous grid sample.
+    fleet_outcomes: Table<FleetId, [u64; Code::COUNT]>,
+    fleet_since: Table<FleetId, [u64; Code::COUNT]>,
+    /// Per fleet, the first and the last failed attempt (`Code::is_failed_attempt`).
+    fleet_failures: Table<FleetId, Option<(SimTime, SimTime)>>,
+    /// Per fleet, the end days of its Windows licences (observe/risk.rs), and the validity
+    /// and renewal interval it reads them with.
+    horizons: Table<FleetId, Horizon>,
+    timers: Table<FleetId, (SimTime, SimTime)>,
     series: Series,
 }
 
@@ -102,15 +111,35 @@ impl Observer {
             kms: KmsStats::new(model),
             mak: MakStats::new(model),
             ksc: KscStats::new(model),
-            outcomes: [0; Code::COUNT],
-            outcomes_since: [0; Code::COUNT],
+            dns_events: Vec::new(),
+            fleet_outcomes: model.fleets.iter().map(|_| [0; Code::COUNT]).collect(),
+            fleet_since: model.fleets.iter().map(|_| [0; Code::COUNT]).collect(),
+            fleet_failures: model.fleets.iter().map(|_| None).collect(),
+            horizons: model
+                .fleets
+                .ids()
+                .map(|f| Horizon::new(horizon_timers(model, f).2))
+                .collect(),
+            timers: model
+                .fleets
+                .ids()
+                .map(|f| {
+                    let (validity, renewal, _) = horizon_timers(model, f);
+                    (validity, renewal)
+                })
+                .collect(),
             series: Series::default(),
         }
     }
 
-    fn count(&mut self, code: Code) {
-        self.outcomes[code as usize] += 1;
-        self.outcomes_since[code as usize] += 1;
+    #[inline]
+    fn count(&mut self, fleet: FleetId, code: Code, now: SimTime) {
+        if code.is_failed_attempt() {
+            let span = &mut self.fleet_failures[fleet];
+            *span = Some((span.map_or(now, |(first, _)| first), now));
+        }
+        self.fleet_outcomes[fleet][code as usize] += 1;
+        self.fleet_since[fleet][code as usize] += 1;
     }
 
     /// Closes the run at `end`: each population's results, the expectations checked, and
@@ -119,6 +148,9 @@ impl Observer {
         let n = self.populations.len();
         let series = &self.series;
         let arrivals = &self.arrivals;
+        let fleet_outcomes = &self.fleet_outcomes;
+        let fleet_failures = &self.fleet_failures;
+        let (horizons, timers) = (&self.horizons, &self.timers);
         let populations: Vec<PopulationResult> = self
             .populations
             .iter_mut()
@@ -137,7 +169,19 @@ impl Observer {
                     .reduce(f64::min);
                 let mut final_counts = c.by_state;
                 final_counts[c.population.offline()] = c.final_offline;
+                let at_risk = at_risk(horizons, timers, c.population, end);
                 PopulationResult {
+                    outcomes: if c.population.set == StateSet::Windows {
+                        fleet_outcomes[c.population.fleet]
+                    } else {
+                        [0; Code::COUNT]
+                    },
+                    at_risk,
+                    failures: if c.population.set == StateSet::Windows {
+                        fleet_failures[c.population.fleet]
+                    } else {
+                        None
+                    },
                     population: c.population,
                     machines: c.present,
                     final_counts,
@@ -151,14 +195,16 @@ impl Observer {
                 }
             })
             .collect();
-        let expectations = expect::evaluate(model, &self.series, &populations, &self.kms);
+        let expectations = expect::evaluate(model, end, &self.series, &populations, &self.kms);
         Outcome {
             events,
             populations,
             kms: self.kms,
             mak: self.mak,
             ksc: self.ksc,
-            outcomes: self.outcomes,
+            dns_events: self.dns_events,
+            // The run's outcomes are its fleets'.
+            outcomes: total(&self.fleet_outcomes),
             expectations,
             series: self.series,
         }
@@ -210,16 +256,43 @@ impl Probe for Observer {
         }
     }
 
-    fn attempted(&mut self, _m: MachineId, _f: FleetId, code: Code, _next: SimTime, _now: SimTime) {
-        self.count(code);
+    fn attempted(&mut self, _m: MachineId, f: FleetId, code: Code, _next: SimTime, now: SimTime) {
+        self.count(f, code, now);
     }
 
-    fn offline(&mut self, _m: MachineId, _f: FleetId, _until: SimTime, _now: SimTime) {
-        self.count(Code::Offline);
+    fn offline(&mut self, _m: MachineId, f: FleetId, _until: SimTime, now: SimTime) {
+        self.count(f, Code::Offline, now);
     }
 
-    fn outcome(&mut self, _m: MachineId, _f: FleetId, code: Code, _now: SimTime) {
-        self.count(code);
+    fn outcome(&mut self, _m: MachineId, f: FleetId, code: Code, now: SimTime) {
+        self.count(f, code, now);
+    }
+
+    #[inline]
+    fn licensed_until(&mut self, f: FleetId, from: SimTime, to: SimTime) {
+        self.horizons[f].moved(from, to);
+    }
+
+    fn dns_event(&mut self, d: DomainId, target: &str, event: DnsEvent, at: SimTime) {
+        // A refused registration repeats every day: counted on its first record.
+        if event == DnsEvent::RegistrationRefused
+            && let Some(r) = self
+                .dns_events
+                .iter_mut()
+                .find(|r| r.domain == d && r.target == target && r.event == event)
+        {
+            r.count += 1;
+            r.last = at;
+            return;
+        }
+        self.dns_events.push(DnsRecord {
+            domain: d,
+            target: target.to_owned(),
+            event,
+            at,
+            last: at,
+            count: 1,
+        });
     }
 
     fn host_request(&mut self, h: HostId, pool: Pool, now: SimTime) {
@@ -230,12 +303,12 @@ impl Probe for Observer {
         &mut self,
         _m: MachineId,
         h: HostId,
-        pool: Pool,
+        product: ProductId,
         count: u32,
         activating: bool,
         now: SimTime,
     ) {
-        self.kms.count(h, pool, count, activating, now);
+        self.kms.count(h, product, count, activating, now);
     }
 
     fn host_failure(&mut self, h: HostId, pool: Pool) {
@@ -286,7 +359,7 @@ impl Probe for Observer {
             for pool in Pool::ALL {
                 let (requests, failures) = stats.take_since(pool);
                 series.hosts.push(HostSample {
-                    count: counts[pool.index()],
+                    count: counts.map(|c| c[pool.index()]),
                     requests,
                     failures,
                 });
@@ -298,8 +371,77 @@ impl Probe for Observer {
         series
             .ksc
             .extend(self.ksc.keys.iter().map(|k| (k.active_on, k.reserve_on)));
-        series
-            .attempts
-            .push(std::mem::take(&mut self.outcomes_since));
+        series.attempts.push(total(&self.fleet_since));
+        for since in &mut self.fleet_since {
+            series.fleet_attempts.push(std::mem::take(since));
+        }
+        for c in &self.populations {
+            let r = at_risk(&self.horizons, &self.timers, c.population, s.now);
+            series.risk.push(r);
+        }
+    }
+}
+
+/// Outcomes by code of all fleets together.
+fn total(fleets: &Table<FleetId, [u64; Code::COUNT]>) -> [u64; Code::COUNT] {
+    let mut all = [0; Code::COUNT];
+    for f in fleets {
+        for (a, n) in all.iter_mut().zip(f) {
+            *a += n;
+        }
+    }
+    all
+}
+
+/// A population's machines at risk at `now` (Windows populations; none for others).
+fn at_risk(
+    horizons: &Table<FleetId, Horizon>,
+    timers: &Table<FleetId, (SimTime, SimTime)>,
+    p: Population,
+    now: SimTime,
+) -> AtRisk {
+    if p.set != StateSet::Windows {
+        return AtRisk::default();
+    }
+    let (validity, renewal) = timers[p.fleet];
+    horizons[p.fleet].at_risk(now, validity, renewal)
+}
+
+/// The validity and renewal interval a fleet's Windows licences follow, for its risk
+/// horizon, and the longest a licence can last: KMS and ADBA licences have them; MAK
+/// activations are for good and Kaspersky keys are not licences (`NEVER`: never at risk).
+/// Under `SetPolicy` changes, the shortest validity and the longest renewal interval (a
+/// host's own included) of the run, so that only a machine late under every policy is at
+/// risk.
+fn horizon_timers(model: &Model, f: FleetId) -> (SimTime, SimTime, SimTime) {
+    use crate::model::{ActionModel, Method};
+    const NONE: (SimTime, SimTime, SimTime) = (NEVER, NEVER, NEVER);
+    let changes = model.timeline.iter().filter_map(|e| match &e.action {
+        ActionModel::SetPolicy(change) => Some(change),
+        _ => None,
+    });
+    let policy = &model.policy;
+    match model.fleets[f].method {
+        Method::Kms(_) => {
+            let validities = changes.clone().filter_map(|c| c.validity);
+            let renewals = changes
+                .filter_map(|c| c.renewal_interval)
+                .chain(model.kms.hosts.iter().filter_map(|h| h.renewal_interval));
+            let shortest = validities.clone().fold(policy.validity, SimTime::min);
+            let longest = validities.fold(policy.validity, SimTime::max);
+            let renewal = renewals.fold(policy.renewal_interval, SimTime::max);
+            (shortest, renewal, longest)
+        }
+        Method::Adba(_) => {
+            // A machine that falls back to KMS holds a KMS licence.
+            let validities = changes
+                .flat_map(|c| [c.adba_validity, c.validity])
+                .flatten()
+                .chain([policy.validity]);
+            let shortest = validities.clone().fold(policy.adba_validity, SimTime::min);
+            let longest = validities.fold(policy.adba_validity, SimTime::max);
+            (shortest, crate::methods::adba::RECHECK_INTERVAL, longest)
+        }
+        Method::Mak(_) | Method::Ksc(_) => NONE,
     }
 }

@@ -2,7 +2,7 @@
 //! other machine each hook is one comparison of machine ids.
 
 use crate::code::Code;
-use crate::model::{DomainId, FleetId, HostId, LicenseKeyId, MachineId, Pool, StateSet};
+use crate::model::{DomainId, FleetId, HostId, LicenseKeyId, MachineId, Pool, ProductId, StateSet};
 use crate::probe::{Probe, StateIndex};
 use crate::time::SimTime;
 
@@ -166,7 +166,7 @@ impl Probe for Tracer {
         &mut self,
         m: MachineId,
         _h: HostId,
-        _pool: Pool,
+        _product: ProductId,
         count: u32,
         _activating: bool,
         _now: SimTime,

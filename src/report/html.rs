@@ -4,6 +4,7 @@
 //! stylesheet keeps charts and tables whole on paper.
 
 use super::chart::palette;
+use super::findings::{self, Severity, Verdict};
 use super::summary::{FleetSummary, Summary};
 use super::words;
 use crate::code::Code;
@@ -23,6 +24,10 @@ h2 { font-size: 1.2rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem; border-b
 .verdict.ok { background: #e3f2ec; color: var(--ok); border: 1px solid var(--ok); }
 .verdict.bad { background: #f7e4e6; color: var(--bad); border: 1px solid var(--bad); }
 .verdict.none { background: #f0f0f0; color: var(--muted); border: 1px solid var(--rule); }
+.verdict.warn { background: #fdf0dc; color: #7a3d00; border: 1px solid #E06C00; }
+ul.findings { margin: 0 0 1rem; padding-left: 1.2rem; }
+ul.findings li.problem { color: var(--bad); }
+ul.findings li.note { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--rule); text-align: right; vertical-align: top; }
 th { background: #f4f4f4; font-weight: 600; }
@@ -180,12 +185,32 @@ fn header(h: &mut String, model: &Model, summary: &Summary) {
     }
     let _ = write!(meta, " · {} events", summary.events);
     let _ = writeln!(h, "<p class=\"meta\">{meta}</p>");
-    let (class, text) = match (summary.expectations.len(), summary.failed()) {
-        (0, _) => ("none", "No expectations were stated.".to_owned()),
-        (n, 0) => ("ok", format!("All {n} expectations held.")),
-        (n, f) => ("bad", format!("{f} of {n} expectations failed.")),
+    // The verdict first, then every finding: what is wrong although the expectations held.
+    let (kind, text) = findings::verdict(summary);
+    let class = match kind {
+        Verdict::Clean if summary.expectations.is_empty() => "none",
+        Verdict::Clean => "ok",
+        Verdict::HeldBut => "warn",
+        Verdict::Failed => "bad",
     };
-    let _ = writeln!(h, "<div class=\"verdict {class}\">{text}</div>");
+    let _ = writeln!(h, "<div class=\"verdict {class}\">{}</div>", esc(&text));
+    let problems = summary.problems().count();
+    let listed: Vec<&findings::Finding> = summary
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Note || problems > 1 || kind == Verdict::Failed)
+        .collect();
+    if !listed.is_empty() {
+        let _ = writeln!(h, "<ul class=\"findings\">");
+        for f in listed {
+            let class = match f.severity {
+                Severity::Problem => "problem",
+                Severity::Note => "note",
+            };
+            let _ = writeln!(h, "<li class=\"{class}\">{}</li>", esc(&f.text));
+        }
+        let _ = writeln!(h, "</ul>");
+    }
 }
 
 /// What became of a timeline event, when the run says so: a host key that did not take.
@@ -224,18 +249,62 @@ fn network(h: &mut String, model: &Model, summary: &Summary) {
     for line in words::network(model) {
         let _ = writeln!(h, "<li>{}</li>", esc(&line));
     }
-    if !model.timeline.is_empty() {
-        let _ = writeln!(h, "</ul>\n<div><p><strong>Timeline</strong></p>\n<ul>");
-        for e in &model.timeline {
+    // The scenario's timeline, with what happened to DNS records (refused registrations,
+    // removals, records aged out) in time order among the events.
+    let mut lines: Vec<(u64, String)> = model
+        .timeline
+        .iter()
+        .map(|e| {
             let failed = outcome_of(model, summary, e)
                 .map(|why| format!(" — <strong class=\"bad\">{}</strong>", esc(why)))
                 .unwrap_or_default();
-            let _ = writeln!(
-                h,
-                "<li>{}: {}{failed}</li>",
-                esc(&crate::time::human(e.at)),
-                esc(&words::action(model, &e.action))
-            );
+            let words = esc(&words::action(model, &e.action));
+            (e.at, format!("{words}{failed}"))
+        })
+        .collect();
+    for (domain, d) in &summary.dns {
+        for e in &d.events {
+            let words = match e.event.as_str() {
+                "registration_refused" => {
+                    let last = e.last_s.unwrap_or(e.at_s);
+                    let times = format!("{} time{}", e.count, if e.count == 1 { "" } else { "s" });
+                    // Still refused at the end (hosts register daily): a problem.
+                    if last + 2 * crate::time::DAY >= summary.duration_s {
+                        format!(
+                            "<strong class=\"bad\">DNS: {} refused to register in {} ({times}, to the end)</strong>",
+                            esc(&e.target),
+                            esc(domain),
+                        )
+                    } else {
+                        format!(
+                            "DNS: {} refused to register in {} ({times}, until {})",
+                            esc(&e.target),
+                            esc(domain),
+                            esc(&crate::time::human(last))
+                        )
+                    }
+                }
+                "record_removed" => {
+                    format!(
+                        "DNS: SRV record of {} in {} removed",
+                        esc(&e.target),
+                        esc(domain)
+                    )
+                }
+                _ => format!(
+                    "DNS: SRV record of {} in {} aged out",
+                    esc(&e.target),
+                    esc(domain)
+                ),
+            };
+            lines.push((e.at_s, words));
+        }
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    if !lines.is_empty() {
+        let _ = writeln!(h, "</ul>\n<div><p><strong>Timeline</strong></p>\n<ul>");
+        for (at, line) in lines {
+            let _ = writeln!(h, "<li>{}: {line}</li>", esc(&crate::time::human(at)));
         }
         let _ = writeln!(h, "</ul></div>");
     } else {

@@ -3,6 +3,7 @@
 
 pub mod chart;
 mod files;
+pub mod findings;
 pub(crate) mod html;
 mod series;
 mod summary;
@@ -12,7 +13,8 @@ pub mod words;
 
 pub use files::write_atomically;
 pub use series::{
-    attempts_csv, hosts_csv, ksc_keys_csv, ksc_timeseries_csv, mak_keys_csv, timeseries_csv,
+    attempts_by_fleet_csv, attempts_csv, hosts_csv, ksc_keys_csv, ksc_timeseries_csv, mak_keys_csv,
+    risk_csv, timeseries_csv,
 };
 pub use summary::{Summary, summary};
 pub use text::text;
@@ -29,11 +31,19 @@ pub const SCENARIO_COPY: &str = "scenario.ron";
 const MAK_KEYS: &str = "mak_keys.csv";
 const KSC_TIMESERIES: &str = "ksc_timeseries.csv";
 const KSC_KEYS: &str = "ksc_keys.csv";
+const ATTEMPTS_BY_FLEET: &str = "attempts_by_fleet.csv";
+const RISK: &str = "risk.csv";
 
 /// The data files a run of `model` writes, besides `summary.json` and `scenario.ron`:
 /// those of the methods it uses only.
 fn data_files(model: &Model) -> Vec<&'static str> {
     let mut files = vec!["timeseries.csv", "hosts.csv", "attempts.csv"];
+    if Population::of(model)
+        .iter()
+        .any(|p| p.set == StateSet::Windows)
+    {
+        files.extend([ATTEMPTS_BY_FLEET, RISK]);
+    }
     if !model.mak_keys.is_empty() {
         files.push(MAK_KEYS);
     }
@@ -46,12 +56,22 @@ fn data_files(model: &Model) -> Vec<&'static str> {
     files
 }
 
+/// Every data file of a run, by name, as `run --out` writes them.
+pub fn data(model: &Model, outcome: &Outcome) -> Vec<(&'static str, Vec<u8>)> {
+    data_files(model)
+        .into_iter()
+        .map(|name| (name, data_file(model, outcome, name)))
+        .collect()
+}
+
 /// The bytes of one data file of a run.
 fn data_file(model: &Model, outcome: &Outcome, name: &str) -> Vec<u8> {
     match name {
         "timeseries.csv" => timeseries_csv(model, outcome),
         "hosts.csv" => hosts_csv(model, outcome),
         "attempts.csv" => attempts_csv(model, outcome),
+        ATTEMPTS_BY_FLEET => attempts_by_fleet_csv(model, outcome),
+        RISK => risk_csv(model, outcome),
         MAK_KEYS => mak_keys_csv(model, outcome),
         KSC_TIMESERIES => ksc_timeseries_csv(model, outcome),
         _ => ksc_keys_csv(model, outcome),
@@ -104,6 +124,8 @@ fn files<'a>(data: &'a [(&str, Vec<u8>)]) -> Files<'a> {
         timeseries: file("timeseries.csv"),
         hosts: file("hosts.csv"),
         attempts: file("attempts.csv"),
+        attempts_by_fleet: file(ATTEMPTS_BY_FLEET),
+        risk: file(RISK),
         mak_keys: file(MAK_KEYS),
         ksc_timeseries: file(KSC_TIMESERIES),
         ksc_keys: file(KSC_KEYS),
@@ -142,7 +164,7 @@ fn render(
     let ksc = !tables.ksc_fleets.is_empty() || !tables.ksc_keys.is_empty();
     let mut charts: Vec<(html::Figure, chart::Rendered)> = Vec::new();
     if windows {
-        let r = chart::render(&chart::Activation::new(model, &tables));
+        let r = chart::render(&chart::Activation::new(model, &tables, &summary.findings));
         charts.push((html::Figure::Activation, drawn("activation.svg", r)?));
     }
     if kms {
@@ -154,7 +176,7 @@ fn render(
         charts.push((html::Figure::Load, drawn("load.svg", r)?));
     }
     if ksc {
-        let r = chart::render(&chart::Ksc::new(model, &tables));
+        let r = chart::render(&chart::Ksc::new(model, &tables, &summary.findings));
         charts.push((html::Figure::Ksc, drawn("ksc.svg", r)?));
     }
     let figures: Vec<(html::Figure, &String)> = charts.iter().map(|(f, r)| (*f, &r.svg)).collect();
@@ -171,11 +193,7 @@ fn render(
 
 /// The time series of a run as charts read them (through the same CSV text the run writes).
 pub fn tables_of(model: &Model, outcome: &Outcome) -> RunTables {
-    let data: Vec<(&str, Vec<u8>)> = data_files(model)
-        .into_iter()
-        .map(|name| (name, data_file(model, outcome, name)))
-        .collect();
-    RunTables::parse(model, &files(&data)).expect("the CSV files of a run parse")
+    RunTables::parse(model, &files(&data(model, outcome))).expect("the CSV files of a run parse")
 }
 
 /// A time as a day number for tables: whole days plainly, others with four decimals.

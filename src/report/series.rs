@@ -1,7 +1,8 @@
-//! The time-series files of outputs.md: `timeseries.csv`, `hosts.csv`, `attempts.csv`.
+//! The time-series files of outputs.md: `timeseries.csv`, `hosts.csv`, `attempts.csv`,
+//! `attempts_by_fleet.csv`, `risk.csv`, and those of MAK keys and Kaspersky.
 
 use super::day;
-use crate::model::{Model, Pool, StateSet};
+use crate::model::{Id, Model, Pool, StateSet};
 use crate::observe::{Outcome, Population};
 
 fn writer() -> csv::Writer<Vec<u8>> {
@@ -83,7 +84,8 @@ fn population_csv(model: &Model, outcome: &Outcome, set: StateSet) -> Vec<u8> {
     finish(w)
 }
 
-/// One row per grid sample per host and pool: `time_s,day,host,pool,count,requests,failures`.
+/// One row per grid sample per host and pool: `time_s,day,host,pool,count,requests,failures`;
+/// `count` is empty while the host does not exist (before `AddHost`, after `RemoveHost`).
 pub fn hosts_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
     let mut w = writer();
     w.write_record([
@@ -101,7 +103,7 @@ pub fn hosts_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
                     day(t),
                     host.name.clone(),
                     pool.to_owned(),
-                    s.count.to_string(),
+                    s.count.map_or_else(String::new, |c| c.to_string()),
                     s.requests.to_string(),
                     s.failures.to_string(),
                 ])
@@ -150,4 +152,70 @@ pub fn attempts_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
         w.write_record(&record).expect("in memory");
     }
     finish(w)
+}
+
+/// One row per grid sample per fleet counted in Windows licence states: its attempt outcomes
+/// since the previous sample, one column per code the scenario reports —
+/// `time_s,day,fleet,<codes>`.
+pub fn attempts_by_fleet_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    let codes = model.codes();
+    let mut w = writer();
+    let mut header = vec!["time_s", "day", "fleet"];
+    header.extend(codes.iter().map(|c| c.as_str()));
+    w.write_record(&header).expect("in memory");
+    let fleets = windows_fleets(outcome);
+    let per_sample = outcome
+        .series
+        .fleet_attempts
+        .chunks(model.fleets.len().max(1));
+    for (t, counts) in outcome.series.grid_times().zip(per_sample) {
+        for &f in &fleets {
+            let mut record = vec![t.to_string(), day(t), model.fleets[f].name.clone()];
+            record.extend(
+                codes
+                    .iter()
+                    .map(|&c| counts[f.index()][c as usize].to_string()),
+            );
+            w.write_record(&record).expect("in memory");
+        }
+    }
+    finish(w)
+}
+
+/// One row per grid sample per fleet counted in Windows licence states: the machines at risk
+/// (licensed, renewal overdue by more than a day) and the earliest end of licence among them
+/// — `time_s,day,fleet,at_risk,earliest_expiry_s` (empty when none is at risk).
+pub fn risk_csv(model: &Model, outcome: &Outcome) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(["time_s", "day", "fleet", "at_risk", "earliest_expiry_s"])
+        .expect("in memory");
+    let populations: Vec<Population> = outcome.populations.iter().map(|p| p.population).collect();
+    let per_sample = outcome.series.risk.chunks(populations.len().max(1));
+    for (t, risks) in outcome.series.grid_times().zip(per_sample) {
+        for (population, risk) in populations.iter().zip(risks) {
+            if population.set != StateSet::Windows {
+                continue;
+            }
+            w.write_record([
+                t.to_string(),
+                day(t),
+                model.fleets[population.fleet].name.clone(),
+                risk.machines.to_string(),
+                risk.earliest_end
+                    .map_or_else(String::new, |e| e.to_string()),
+            ])
+            .expect("in memory");
+        }
+    }
+    finish(w)
+}
+
+/// The fleets counted in Windows licence states, in file order.
+fn windows_fleets(outcome: &Outcome) -> Vec<crate::model::FleetId> {
+    outcome
+        .populations
+        .iter()
+        .filter(|p| p.population.set == StateSet::Windows)
+        .map(|p| p.population.fleet)
+        .collect()
 }

@@ -3,6 +3,7 @@
 //! version. Reports read this struct (parsed back from the file by `actsim chart`), never
 //! string paths into JSON.
 
+use super::findings::{self, Finding, Severity};
 use crate::methods::kms::summary::{self as kms, DnsSummary, HostSummary};
 use crate::methods::ksc::summary::{self as ksc, KeySummary};
 use crate::methods::mak::summary::{self as mak, MakSummary};
@@ -21,6 +22,9 @@ pub struct Summary {
     pub duration_s: SimTime,
     pub sample_every_s: SimTime,
     pub events: u64,
+    /// What is wrong, problems first (`findings.rs`); absent when nothing is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
     pub fleets: IndexMap<String, FleetSummary>,
     pub hosts: IndexMap<String, HostSummary>,
     pub dns: IndexMap<String, DnsSummary>,
@@ -50,10 +54,31 @@ pub struct FleetSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_device_days: Option<f64>,
     pub min_licensed_share: Option<f64>,
+    /// Attempt outcomes of its machines by code (Windows fleets).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub outcomes: IndexMap<String, u64>,
+    /// Licensed machines that did not renew in time at the end (Windows fleets): how many,
+    /// the earliest end of licence among them, and when that machine last renewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_risk: Option<AtRiskSummary>,
+    /// The first and the last failed attempt (no host, a refusal, a count too low, a MAK
+    /// with nothing left) of its machines (Windows fleets that had one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_failure_s: Option<SimTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure_s: Option<SimTime>,
     /// The fleet's Kaspersky keys, when a server manages machines that are also Windows
     /// clients (`ksc` beside `activation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ksc: Option<Box<FleetSummary>>,
+}
+
+/// `fleets.NAME.at_risk` of the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AtRiskSummary {
+    pub machines: u64,
+    pub earliest_expiry_s: Option<SimTime>,
+    pub last_renewed_s: Option<SimTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +89,13 @@ pub struct ExpectSummary {
 }
 
 impl Summary {
+    /// The findings that `--strict` fails on.
+    pub fn problems(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Problem)
+    }
+
     /// How many expectations failed.
     pub fn failed(&self) -> usize {
         self.expectations.iter().filter(|e| !e.held).count()
@@ -83,7 +115,7 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * scale).round() / scale
 }
 
-fn fleet(r: &PopulationResult) -> FleetSummary {
+fn fleet(model: &Model, r: &PopulationResult) -> FleetSummary {
     let worst = round(r.worst_machine_days, 3);
     let windows = r.population.set == StateSet::Windows;
     FleetSummary {
@@ -100,6 +132,22 @@ fn fleet(r: &PopulationResult) -> FleetSummary {
         notification_machine_days: windows.then_some(worst),
         expired_device_days: (!windows).then_some(worst),
         min_licensed_share: r.min_licensed_share.map(|s| round(s, 6)),
+        outcomes: if windows {
+            model
+                .codes()
+                .iter()
+                .map(|&c| (c.as_str().to_owned(), r.outcomes[c as usize]))
+                .collect()
+        } else {
+            IndexMap::new()
+        },
+        first_failure_s: r.failures.map(|f| f.0),
+        last_failure_s: r.failures.map(|f| f.1),
+        at_risk: windows.then_some(AtRiskSummary {
+            machines: r.at_risk.machines,
+            earliest_expiry_s: r.at_risk.earliest_end,
+            last_renewed_s: r.at_risk.last_renewed,
+        }),
         ksc: None,
     }
 }
@@ -111,9 +159,9 @@ fn fleets(model: &Model, outcome: &Outcome) -> IndexMap<String, FleetSummary> {
     for r in &outcome.populations {
         let f = &model.fleets[r.population.fleet];
         match map.get_mut(&f.name) {
-            Some(primary) => primary.ksc = Some(Box::new(fleet(r))),
+            Some(primary) => primary.ksc = Some(Box::new(fleet(model, r))),
             None => {
-                map.insert(f.name.clone(), fleet(r));
+                map.insert(f.name.clone(), fleet(model, r));
             }
         }
     }
@@ -121,7 +169,7 @@ fn fleets(model: &Model, outcome: &Outcome) -> IndexMap<String, FleetSummary> {
 }
 
 pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
-    Summary {
+    let mut summary = Summary {
         scenario: model.name.clone(),
         question: model.question.clone(),
         seed,
@@ -129,9 +177,10 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
         duration_s: model.duration,
         sample_every_s: model.sample_every,
         events: outcome.events,
+        findings: Vec::new(),
         fleets: fleets(model, outcome),
         hosts: kms::hosts(model, &outcome.kms),
-        dns: kms::dns(model, &outcome.kms),
+        dns: kms::dns(model, &outcome.kms, &outcome.dns_events),
         mak_keys: mak::keys(model, &outcome.mak),
         ksc_keys: ksc::keys(model, &outcome.ksc),
         outcomes: model
@@ -148,5 +197,7 @@ pub fn summary(model: &Model, seed: u64, outcome: &Outcome) -> Summary {
                 detail: e.detail.clone(),
             })
             .collect(),
-    }
+    };
+    summary.findings = findings::of(model, &summary);
+    summary
 }

@@ -10,7 +10,8 @@ use crate::observe::{MAX_COLUMNS, Population};
 /// One host and pool at one sample (a row of `hosts.csv`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PoolSample {
-    pub count: u64,
+    /// None while the host does not exist.
+    pub count: Option<u64>,
     pub requests: u64,
     pub failures: u64,
 }
@@ -37,6 +38,12 @@ pub struct RunTables {
     pub attempts: Vec<[u64; Code::COUNT]>,
     /// `[key][sample]`: MAK activations left.
     pub mak_remaining: Vec<Vec<u64>>,
+    /// Per fleet of `fleets`, in the same order: per sample, outcomes by code since the
+    /// previous sample (`attempts_by_fleet.csv`).
+    pub fleet_attempts: Vec<Vec<[u64; Code::COUNT]>>,
+    /// Per fleet of `fleets`, in the same order: per sample, the machines at risk
+    /// (`risk.csv`).
+    pub risk: Vec<Vec<u64>>,
 }
 
 /// What is wrong with a CSV file, for `actsim chart DIR` on edited or foreign files.
@@ -48,6 +55,8 @@ pub struct Files<'a> {
     pub timeseries: &'a [u8],
     pub hosts: &'a [u8],
     pub attempts: &'a [u8],
+    pub attempts_by_fleet: &'a [u8],
+    pub risk: &'a [u8],
     pub mak_keys: &'a [u8],
     pub ksc_timeseries: &'a [u8],
     pub ksc_keys: &'a [u8],
@@ -86,6 +95,30 @@ fn populations(
         out[fleet].1.push(counts);
     }
     Ok(out)
+}
+
+/// Where each code's column is in a header (`Code::ALL` order; None when not reported).
+fn code_columns(header: &csv::StringRecord) -> Vec<Option<usize>> {
+    Code::ALL
+        .iter()
+        .map(|c| header.iter().position(|h| h == c.as_str()))
+        .collect()
+}
+
+/// A row's outcomes by code, from the columns `code_columns` found.
+fn codes(
+    name: &str,
+    row: usize,
+    r: &csv::StringRecord,
+    columns: &[Option<usize>],
+) -> Result<[u64; Code::COUNT], TableError> {
+    let mut counts = [0; Code::COUNT];
+    for (count, column) in counts.iter_mut().zip(columns) {
+        if let Some(c) = column {
+            *count = number(name, row, r.get(*c))?;
+        }
+    }
+    Ok(counts)
 }
 
 fn records(name: &str, bytes: &[u8]) -> Result<Vec<csv::StringRecord>, TableError> {
@@ -159,7 +192,10 @@ impl RunTables {
                 _ => return Err(format!("{name}: row {i}: unknown pool")),
             };
             t.hosts[host][pool].push(PoolSample {
-                count: number(name, i, r.get(4))?,
+                count: match r.get(4) {
+                    Some("") => None,
+                    field => Some(number(name, i, field)?),
+                },
                 requests: number(name, i, r.get(5))?,
                 failures: number(name, i, r.get(6))?,
             });
@@ -167,19 +203,27 @@ impl RunTables {
 
         let name = "attempts.csv";
         let rows = records(name, files.attempts)?;
-        let columns: Vec<Option<usize>> = Code::ALL
-            .iter()
-            .map(|c| rows[0].iter().position(|h| h == c.as_str()))
-            .collect();
+        let columns = code_columns(&rows[0]);
         for (i, r) in rows.iter().enumerate().skip(1) {
-            let mut counts = [0; Code::COUNT];
-            for (count, column) in counts.iter_mut().zip(&columns) {
-                if let Some(c) = column {
-                    *count = number(name, i, r.get(*c))?;
-                }
-            }
             t.times.push(number(name, i, r.get(0))?);
-            t.attempts.push(counts);
+            t.attempts.push(codes(name, i, r, &columns)?);
+        }
+
+        t.fleet_attempts = vec![Vec::new(); t.fleets.len()];
+        t.risk = vec![Vec::new(); t.fleets.len()];
+        if !t.fleets.is_empty() {
+            let name = "attempts_by_fleet.csv";
+            let rows = records(name, files.attempts_by_fleet)?;
+            let columns = code_columns(&rows[0]);
+            for (i, r) in rows.iter().enumerate().skip(1) {
+                let f = t.fleet(name, i, r.get(2))?;
+                t.fleet_attempts[f].push(codes(name, i, r, &columns)?);
+            }
+            let name = "risk.csv";
+            for (i, r) in records(name, files.risk)?.iter().enumerate().skip(1) {
+                let f = t.fleet(name, i, r.get(2))?;
+                t.risk[f].push(number(name, i, r.get(3))?);
+            }
         }
 
         if !model.mak_keys.is_empty() {
@@ -199,11 +243,21 @@ impl RunTables {
             && t.ksc_keys.iter().all(|k| k.2.len() == n)
             && t.hosts.iter().flatten().all(|p| p.len() == n)
             && t.attempts.len() == n
+            && t.fleet_attempts.iter().all(|f| f.len() == n)
+            && t.risk.iter().all(|f| f.len() == n)
             && t.mak_remaining.iter().all(|k| k.len() == n);
         if !consistent {
             return Err("the run's CSV files disagree on the samples".into());
         }
         Ok(t)
+    }
+
+    /// The index in `fleets` of the fleet named in row `row` of file `name`.
+    fn fleet(&self, name: &str, row: usize, field: Option<&str>) -> Result<usize, TableError> {
+        self.fleets
+            .iter()
+            .position(|(f, _)| Some(f.as_str()) == field)
+            .ok_or_else(|| format!("{name}: row {row}: unknown fleet"))
     }
 
     /// Days since the start of each sample, for chart axes.

@@ -2,6 +2,7 @@
 //! outcomes by code, expectations with ✓/✗. Colour only when asked for (a terminal, and
 //! `NO_COLOR` unset — decided by the caller).
 
+use super::findings::{self, Severity, Verdict};
 use super::summary::{FleetSummary, Summary};
 use super::words::short_time as short;
 use crate::code::Code;
@@ -71,6 +72,31 @@ fn table(
     }
 }
 
+/// The verdict first (findings.rs): the expectations, then what is wrong although they
+/// held, then notes of what went wrong and stopped.
+fn verdict(s: &mut String, p: &Paint, summary: &Summary) {
+    let (kind, headline) = findings::verdict(summary);
+    let headline = match kind {
+        Verdict::Clean => p.colour(AnsiColor::Green, &headline),
+        Verdict::HeldBut => p.bold(&p.colour(AnsiColor::Yellow, &headline)),
+        Verdict::Failed => p.bold(&p.colour(AnsiColor::Red, &headline)),
+    };
+    let _ = writeln!(s, "\n{headline}");
+    let problems: Vec<_> = summary.problems().collect();
+    if problems.len() > 1 || (kind == Verdict::Failed && !problems.is_empty()) {
+        for f in problems {
+            let _ = writeln!(s, "  {} {}", p.colour(AnsiColor::Red, "✗"), f.text);
+        }
+    }
+    for f in summary
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Note)
+    {
+        let _ = writeln!(s, "  · {}", f.text);
+    }
+}
+
 pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
     let p = Paint { on: colour };
     let mut s = String::new();
@@ -85,6 +111,7 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
         time(model.duration),
         summary.events
     );
+    verdict(&mut s, &p, summary);
 
     // Windows fleets, then Kaspersky-managed devices (their own states).
     let windows: Vec<(&String, &FleetSummary)> = summary
@@ -119,6 +146,15 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
                         .or(r.expired_device_days)
                         .unwrap_or(0.0)
                 ));
+                if r.notification_machine_days.is_some() {
+                    let failed: u64 = Code::ALL
+                        .iter()
+                        .filter(|c| c.is_failed_attempt())
+                        .filter_map(|c| r.outcomes.get(c.as_str()))
+                        .sum();
+                    row.push(failed.to_string());
+                    row.push(r.at_risk.as_ref().map_or(0, |a| a.machines).to_string());
+                }
                 row
             })
             .collect()
@@ -139,11 +175,13 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
                 "all licensed",
                 "lowest share",
                 "notif. days",
+                "failed",
+                "at risk",
             ],
             &rows(&windows),
             |c, cell| match c {
-                4 if cell != "0" => p.colour(AnsiColor::Yellow, cell),
-                5 if cell != "0" => p.colour(AnsiColor::Red, cell),
+                4 | 11 if cell != "0" => p.colour(AnsiColor::Yellow, cell),
+                5 | 12 if cell != "0" => p.colour(AnsiColor::Red, cell),
                 _ => cell.to_owned(),
             },
         );

@@ -62,6 +62,9 @@ pub fn action(model: &Model, a: &ActionModel) -> String {
             KmsAction::HostRestart(h) => format!("{} restarted", host(*h)),
             KmsAction::HostReinstall(h) => format!("{} reinstalled", host(*h)),
             KmsAction::PublishOff(h) => format!("{} stops publishing", host(*h)),
+            KmsAction::PublishOn(h) => format!("{} publishes again", host(*h)),
+            KmsAction::AddHost(h) => format!("{} built", host(*h)),
+            KmsAction::RemoveHost(h) => format!("{} decommissioned", host(*h)),
             KmsAction::RemoveSrv { target, .. } => match target {
                 SrvTarget::Host(h) => format!("SRV {} removed", host(*h)),
                 SrvTarget::Unknown(name) => format!("SRV {name} removed"),
@@ -112,7 +115,7 @@ pub fn network(model: &Model) -> Vec<String> {
     }
     for h in &model.kms.hosts {
         out.push(format!(
-            "KMS host {} at {} (domain {}), TCP {}, keys {:?}{}.",
+            "KMS host {} at {} (domain {}), TCP {}, keys {:?}{}{}.",
             h.name,
             model.sites[h.site],
             h.domain.map_or("none", |d| model.domains[d].name.as_str()),
@@ -122,6 +125,11 @@ pub fn network(model: &Model) -> Vec<String> {
                 ", publishes itself in DNS"
             } else {
                 ", does not publish itself"
+            },
+            if h.built_later {
+                ", built during the run"
+            } else {
+                ""
             }
         ));
     }

@@ -93,6 +93,21 @@ pub fn resolve(
                     column: column(f, id, *state)?,
                 }
             }
+            schema::Expect::NoneAtRisk { fleet: f, within } => {
+                let owned = anchors_for(f);
+                let a = strs(&owned);
+                let id = known.fleets.resolve(c, &a, f)?;
+                if !fleets[id].method.windows() {
+                    return Err(c.error(
+                        &a,
+                        format!("fleet \"{f}\" has no Windows licences to be at risk (NoneAtRisk reads the renewals of KMS and AD-based activation)"),
+                    ));
+                }
+                ExpectKind::NoneAtRisk {
+                    fleet: id,
+                    within: c.not_negative(&a, "within", *within)?,
+                }
+            }
             schema::Expect::ThresholdReached { host: h, pool, by } => {
                 let a = anchors_for(h);
                 ExpectKind::Kms(kms::threshold_reached(
@@ -161,6 +176,9 @@ fn describe(e: &schema::Expect) -> String {
         ),
         schema::Expect::NoneIn { fleet, state } => {
             format!("NoneIn(fleet: \"{fleet}\", state: {state:?})")
+        }
+        schema::Expect::NoneAtRisk { fleet, within } => {
+            format!("NoneAtRisk(fleet: \"{fleet}\", within: \"{within}\")")
         }
         schema::Expect::ThresholdReached { host, pool, by } => {
             format!("ThresholdReached(host: \"{host}\", pool: {pool:?}, by: \"{by}\")")

@@ -93,6 +93,11 @@ pub fn resolve(c: &Checker, s: &schema::Scenario) -> Result<Network> {
                 d.replication_delay,
             )?,
             srv_update: d.srv_update,
+            scavenging: c.not_negative(
+                &["domains", &q, "scavenging"],
+                "scavenging",
+                d.scavenging,
+            )?,
         });
     }
     Ok(Network {

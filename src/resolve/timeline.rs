@@ -109,6 +109,9 @@ pub fn resolve(
             A::HostRestart(h) => ActionModel::Kms(KmsAction::HostRestart(host(h)?)),
             A::HostReinstall(h) => ActionModel::Kms(KmsAction::HostReinstall(host(h)?)),
             A::PublishOff(h) => ActionModel::Kms(KmsAction::PublishOff(host(h)?)),
+            A::PublishOn(h) => ActionModel::Kms(KmsAction::PublishOn(host(h)?)),
+            A::AddHost(h) => ActionModel::Kms(KmsAction::AddHost(host(h)?)),
+            A::RemoveHost(h) => ActionModel::Kms(KmsAction::RemoveHost(host(h)?)),
             A::RemoveSrv { domain, target } => ActionModel::Kms(KmsAction::RemoveSrv {
                 domain: known.domains.resolve_at(&here, domain)?,
                 target: kms::srv_target(&known.kms, target),

@@ -13,6 +13,9 @@ fn yes() -> bool {
 fn default_sample_every() -> Duration {
     Duration(86_400)
 }
+fn default_scavenging() -> Duration {
+    Duration(14 * 86_400)
+}
 fn default_replication_delay() -> Duration {
     Duration(900)
 }
@@ -109,6 +112,10 @@ pub struct Domain {
     pub replication_delay: Duration,
     #[serde(default)]
     pub srv_update: SrvUpdate,
+    /// DNS-4: how long a decommissioned host's dynamic SRV record stays before DNS
+    /// scavenging removes it (no-refresh plus refresh interval of a Windows DNS zone).
+    #[serde(default = "default_scavenging")]
+    pub scavenging: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -425,6 +432,13 @@ pub enum Action {
     },
     SetPolicy(Policy),
     PublishOff(String),
+    /// The host starts dynamic DNS publishing again (slmgr /sdns), registering at once.
+    PublishOn(String),
+    /// The host is built: it does not exist before (not in DNS, not counted, not drawn).
+    AddHost(String),
+    /// The host is decommissioned for good: it stops answering and registering; its
+    /// dynamic SRV records age out of DNS after the domain's `scavenging` period.
+    RemoveHost(String),
     RemoveSrv {
         domain: String,
         target: String,
@@ -497,6 +511,13 @@ pub enum Expect {
         from: Option<Duration>,
         #[serde(default)]
         at: Option<Duration>,
+    },
+    /// At no sample, nor at the end, has the fleet a licensed machine whose renewal is
+    /// overdue (by more than its renewal interval and a day) and whose licence ends within
+    /// `within` of that instant.
+    NoneAtRisk {
+        fleet: String,
+        within: Duration,
     },
     /// KSC-10: at every sample from `from`, the key's devices in use (active or reserve)
     /// are below `share` of its device limit.

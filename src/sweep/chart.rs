@@ -5,7 +5,7 @@ use super::Shape;
 use super::metrics::HEADLINE;
 use super::stats::Welford;
 use crate::report::chart::{
-    Chart, DrawResult, Swatch, WIDTH, legend, palette, text, title, x_tick, y_value,
+    Chart, DrawResult, Swatch, WIDTH, legend, palette, text, title, x_tick,
 };
 use crate::scenario::duration;
 use plotters::coord::Shift;
@@ -55,7 +55,14 @@ impl SweepChart {
                 metric: metric.to_string(),
                 series: (0..per_first)
                     .map(|rest| {
-                        let label = shape.params(rest)[1..].join(", ");
+                        let label = shape.sets[1..]
+                            .iter()
+                            .zip(&shape.params(rest)[1..])
+                            .map(|(set, value)| {
+                                format!("{} {value}", super::path::words(&set.path))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         Series {
                             label,
                             points: (0..first.values.len() as u64)
@@ -69,9 +76,12 @@ impl SweepChart {
                     .collect(),
             })
             .collect();
-        let others: Vec<&str> = shape.sets[1..].iter().map(|s| s.path.as_str()).collect();
+        let others: Vec<String> = shape.sets[1..]
+            .iter()
+            .map(|s| super::path::words(&s.path))
+            .collect();
         SweepChart {
-            parameter: first.path.clone(),
+            parameter: super::path::words(&first.path),
             labels: first.values.clone(),
             xs,
             panels,
@@ -114,7 +124,9 @@ impl SweepChart {
         } else {
             (0.0, 1.0)
         };
-        let pad = ((hi - lo) * 0.08).max(1e-6);
+        // A flat metric (all zero, say) still gets a readable axis.
+        let hi = if hi - lo < 1e-9 { lo + 1.0 } else { hi };
+        let pad = (hi - lo) * 0.08;
         let x_min = self.xs.iter().copied().fold(f64::INFINITY, f64::min);
         let x_max = self.xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let x_pad = ((x_max - x_min) * 0.05).max(0.5);
@@ -129,7 +141,7 @@ impl SweepChart {
             .configure_mesh()
             .x_labels(0)
             .y_labels(6)
-            .y_label_formatter(&|v| y_value(*v, y_max, 2))
+            .y_label_formatter(&|v| tick_label(*v, (y_max - lo) / 6.0))
             .x_desc(&self.parameter)
             .label_style(text(14, palette::INK))
             .axis_desc_style(text(14, palette::MARKER))
@@ -176,6 +188,18 @@ impl SweepChart {
     }
 }
 
+/// A y tick label with just enough decimals to tell ticks `step` apart (0.25 → 2 places,
+/// 40 → none): never six ticks that all read "0.00".
+fn tick_label(v: f64, step: f64) -> String {
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-step.log10().floor()).clamp(0.0, 6.0) as usize
+    } else {
+        0
+    };
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
+    format!("{v:.decimals$}")
+}
+
 impl Chart for SweepChart {
     fn size(&self) -> (u32, u32) {
         (WIDTH, HEIGHT)
@@ -209,5 +233,24 @@ impl Chart for SweepChart {
             self.panel(root, area, panel)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick_label;
+
+    #[test]
+    fn tick_labels_tell_ticks_apart() {
+        assert_eq!(tick_label(0.25, 0.2), "0.2");
+        assert_eq!(tick_label(0.0025, 0.0005), "0.0025");
+        assert_eq!(tick_label(1200.0, 200.0), "1200");
+        assert_eq!(tick_label(-0.0, 0.1), "0.0");
+        let ticks: Vec<String> = (0..6)
+            .map(|i| tick_label(f64::from(i) * 0.002, 0.002))
+            .collect();
+        let mut distinct = ticks.clone();
+        distinct.dedup();
+        assert_eq!(ticks, distinct);
     }
 }

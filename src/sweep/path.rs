@@ -78,9 +78,38 @@ pub fn apply(scenario: &Scenario, path: &str, text: &str) -> Result<Scenario, Pa
     serde_json::from_value(tree).map_err(|e| format!("{path}={text}: {e}"))
 }
 
+/// A swept path in words, for chart axes and legends: `fleets.pcs.count` → "pcs: count",
+/// `policy.renewal_interval` → "renewal interval", `timeline.1.at` → "time of timeline
+/// event 2", `kms_hosts.kms1.weight` → "kms1: weight".
+pub fn words(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let field = |f: &str| f.replace('_', " ");
+    match parts.as_slice() {
+        ["timeline", n, "at"] => match n.parse::<usize>() {
+            Ok(i) => format!("time of timeline event {}", i + 1),
+            Err(_) => format!("time of timeline event {n}"),
+        },
+        ["policy", f] => field(f),
+        [_, item, rest @ ..] if !rest.is_empty() => {
+            let rest: Vec<String> = rest.iter().map(|f| field(f)).collect();
+            format!("{item}: {}", rest.join(" "))
+        }
+        _ => parts.iter().map(|f| field(f)).collect::<Vec<_>>().join(" "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_in_words() {
+        assert_eq!(words("fleets.pcs.count"), "pcs: count");
+        assert_eq!(words("policy.renewal_interval"), "renewal interval");
+        assert_eq!(words("timeline.1.at"), "time of timeline event 2");
+        assert_eq!(words("kms_hosts.kms1.weight"), "kms1: weight");
+        assert_eq!(words("seed"), "seed");
+    }
 
     fn scenario() -> Scenario {
         let text = r#"Scenario(name: "t", duration: "30d",

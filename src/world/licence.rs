@@ -36,6 +36,7 @@ impl<P: Probe> World<'_, P> {
             InitialModel::Activated { age_up_to } => self.already_activated(m, now, age_up_to),
         };
         self.machines[m].licence = licence;
+        self.probe.licensed_until(f, NEVER, licence.licence_end());
         let state = licence.state.index();
         self.probe
             .transition(m, f, LicenceState::SET, None, Some(state), now);
@@ -46,7 +47,7 @@ impl<P: Probe> World<'_, P> {
     /// `Activated(age_up_to)`: the last successful renewal lies uniformly in the past
     /// `age_up_to`. If that is within the CMID retention window, the machine's method may
     /// remember it (a KMS host has its CMID). The next try is the renewal due then, or, if
-    /// overdue, a uniform moment within one activation interval.
+    /// overdue, a uniform moment within one renewal interval (and before the licence ends).
     fn already_activated(
         &mut self,
         m: MachineId,
@@ -73,9 +74,14 @@ impl<P: Probe> World<'_, P> {
         let first_attempt = match after(timers.renewal_interval) {
             None => NEVER,
             Some(due) if due >= now as i64 => due as SimTime,
+            // Overdue at the start: in a running network these machines renew at phases
+            // spread over the renewal interval, not all in the first hours (which would be
+            // a load peak of the model's making, not of the network's) — and before the
+            // licence would end.
             Some(_) => {
                 let draw = self.machines.next_draw(m);
-                now + self.streams.below(stream, draw, timers.activation_interval)
+                let span = timers.renewal_interval.min(deadline.saturating_sub(now));
+                now + self.streams.below(stream, draw, span.max(1))
             }
         };
         (Licence::licensed_until(deadline), first_attempt)
@@ -151,10 +157,15 @@ impl<P: Probe> World<'_, P> {
     }
 
     /// Changes a present machine's licence, keeping the counters and the deadline event.
+    #[inline(always)]
     pub(super) fn set_licence(&mut self, m: MachineId, licence: Licence, now: SimTime) {
         let old = std::mem::replace(&mut self.machines[m].licence, licence);
+        let f = self.machines[m].fleet;
+        let (from, to) = (old.licence_end(), licence.licence_end());
+        if from != to {
+            self.probe.licensed_until(f, from, to);
+        }
         if old.state != licence.state {
-            let f = self.machines[m].fleet;
             self.probe.transition(
                 m,
                 f,

@@ -64,7 +64,7 @@ pub struct World<'m, P> {
     events: u64,
     /// Reused buffers of the samples (offline machines per fleet, host counts).
     offline: Vec<u64>,
-    host_counts: Vec<[u32; 2]>,
+    host_counts: Vec<Option<[u32; 2]>>,
     /// Reused list of the answers a method event gives.
     answers: Vec<(MachineId, Answer)>,
     /// Events the methods scheduled during the event being handled.
@@ -278,7 +278,9 @@ impl<'m, P: Probe> World<'m, P> {
                 true
             }
             Event::Register(h) => {
-                self.methods.kms.register(self.model, h, now);
+                self.methods
+                    .kms
+                    .register(self.model, &mut self.probe, h, now);
                 self.queue
                     .push(now + REGISTRATION_INTERVAL, Event::Register(h));
                 true

@@ -96,7 +96,10 @@ impl<P: Probe> World<'_, P> {
                         methods.ksc.retire(&mut env, m, now);
                     }
                     if windows {
-                        let state = self.machines[m].licence.state.index();
+                        let licence = self.machines[m].licence;
+                        self.probe
+                            .licensed_until(fleet, licence.licence_end(), crate::time::NEVER);
+                        let state = licence.state.index();
                         self.probe
                             .transition(m, fleet, LicenceState::SET, Some(state), None, now);
                     }

@@ -11,6 +11,7 @@ mod golden;
 mod ksc;
 mod methods;
 mod network;
+mod problems;
 mod properties;
 mod regression;
 mod report;

@@ -237,7 +237,16 @@ fn mix_1_methods_mixed_in_one_organisation_do_not_disturb_each_other() {
         let (m, o) = run(&scenario(part));
         let alone = summary(&m, &o);
         let name = m.fleets.iter().next().unwrap().name.clone();
-        assert_eq!(fleet(&mixed, &name), fleet(&alone, &name), "{name}");
+        // The codes a scenario reports depend on its methods (0xC004C020 only with MAK
+        // keys): compare the outcomes that happened.
+        let happened = |s: &Value| {
+            let mut f = fleet(s, &name).clone();
+            if let Some(o) = f["outcomes"].as_object_mut() {
+                o.retain(|_, n| n != 0);
+            }
+            f
+        };
+        assert_eq!(happened(&mixed), happened(&alone), "{name}");
     }
 }
 

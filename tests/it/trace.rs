@@ -113,7 +113,8 @@ fn a_retired_machine_says_so() {
     let o = actsim(&["trace", &file, "--machine", "pcs/1", "--at", "6d"]);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.lines().any(|l| l.trim() == "5d               retired"),
+        out.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["5d", "retired"]),
         "{out}"
     );
     assert!(out.contains("The machine is not present"), "{out}");

@@ -173,8 +173,10 @@ impl Kms {
             if words {
                 let why = if self.hosts[h].up {
                     "no path on its port"
-                } else {
+                } else if self.hosts[h].present {
                     "down"
+                } else {
+                    "no such host: not built or decommissioned"
                 };
                 env.probe
                     .tried(m, host_model.name.clone(), format!("unreachable ({why})"));
@@ -193,7 +195,7 @@ impl Kms {
             super::Reply::Count(count) => {
                 let activating = super::activates(count, product.threshold);
                 env.probe
-                    .host_count(m, h, product.pool, count, activating, now);
+                    .host_count(m, h, fleet.product, count, activating, now);
                 env.machines[m].last_host = h;
                 if words {
                     env.probe

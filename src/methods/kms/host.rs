@@ -157,7 +157,10 @@ pub enum Reply {
 /// (KMS-HOST-5).
 #[derive(Debug, Clone)]
 pub struct KmsHost {
-    /// Whether the service answers at all (HostDown / HostUp).
+    /// Whether the host exists: built (not yet if an `AddHost` comes later) and not
+    /// decommissioned (`RemoveHost`).
+    pub present: bool,
+    /// Whether the service answers at all (HostDown / HostUp; never while absent).
     pub up: bool,
     /// KMS-HOST-1, KMS-HOST-10: the host itself is activated with its host key.
     pub activated: bool,
@@ -200,6 +203,7 @@ impl KmsHost {
         reactivations: u32,
     ) -> Self {
         KmsHost {
+            present: true,
             up: true,
             activated,
             ever_activated: activated,
@@ -302,10 +306,26 @@ impl KmsHost {
     /// KMS-COUNT-6: the service of a host that was down starts again when it comes back, so
     /// its tables are cleared as on a restart. A host that was up is not touched.
     pub fn come_back(&mut self, clears_cmids: bool) {
-        if !self.up {
+        if self.present && !self.up {
             self.up = true;
             self.restart(clears_cmids);
         }
+    }
+
+    /// `AddHost`: the host is built (or rebuilt after a `RemoveHost`): a new installation
+    /// that starts serving with empty tables. A host that exists is not touched.
+    pub fn build(&mut self) {
+        if !self.present {
+            self.present = true;
+            self.up = true;
+            self.pools = Default::default();
+        }
+    }
+
+    /// `RemoveHost`: the host is decommissioned; it answers nobody from now on.
+    pub fn decommission(&mut self) {
+        self.present = false;
+        self.up = false;
     }
 
     /// KMS-COUNT-6, KMS-COUNT-4: a reinstall is a new installation: empty tables whose

@@ -15,11 +15,12 @@ use crate::engine::Streams;
 use crate::engine::random::{name_hash, stream_of};
 use crate::model::{
     DNS_PORT, HostId, HostKeyId, KeyGroup, KeyInstall, KmsAction, Model, PolicyModel, Pool,
-    PortModel, Table,
+    PortModel, SrvTarget, Table,
 };
+use crate::net::dns::Registration;
 use crate::net::dns::Zones;
 use crate::net::topology::{PortId, Topology};
-use crate::probe::Probe;
+use crate::probe::{DnsEvent, Probe};
 use crate::time::{DAY, SimTime};
 
 /// Seconds between a publishing host's SRV registrations (KMS-HOST-8).
@@ -83,11 +84,15 @@ impl Kms {
     }
 
     /// KMS-HOST-8: a running, publishing host registers its SRV record in each of its
-    /// publish domains (DNS-1, DNS-2); a later host under `CreatorOnly` is denied (DNS-3).
-    pub fn register(&mut self, model: &Model, h: HostId, now: SimTime) {
+    /// publish domains (DNS-1, DNS-2); a later host under `CreatorOnly` is denied (DNS-3),
+    /// which the host logs (event 12293) and the probe hears.
+    pub fn register<P: Probe>(&mut self, model: &Model, probe: &mut P, h: HostId, now: SimTime) {
         if self.publishing[h] && self.hosts[h].up {
             for &d in &model.kms.hosts[h].publish_domains {
-                self.zones.register_during_run(model, h, d, now);
+                if self.zones.register_during_run(model, h, d, now) == Registration::Denied {
+                    let name = &model.kms.hosts[h].name;
+                    probe.dns_event(d, name, DnsEvent::RegistrationRefused, now);
+                }
             }
         }
     }
@@ -107,19 +112,40 @@ impl Kms {
                 // KMS-COUNT-6: a host coming back has restarted its service.
                 self.hosts[h].come_back(policy.restart_clears_cmids);
                 // The service registers its SRV record as it starts (KMS-HOST-8).
-                self.register(model, h, now);
+                self.register(model, probe, h, now);
             }
             KmsAction::HostRestart(h) => {
                 self.hosts[h].restart(policy.restart_clears_cmids);
-                self.register(model, h, now);
+                self.register(model, probe, h, now);
             }
             KmsAction::HostReinstall(h) => {
                 self.hosts[h].reinstall();
-                self.register(model, h, now);
+                self.register(model, probe, h, now);
             }
             KmsAction::PublishOff(h) => self.publishing[h] = false,
+            KmsAction::PublishOn(h) => {
+                self.publishing[h] = true;
+                self.register(model, probe, h, now);
+            }
+            KmsAction::AddHost(h) => {
+                self.hosts[h].build();
+                self.register(model, probe, h, now);
+            }
+            KmsAction::RemoveHost(h) => {
+                self.hosts[h].decommission();
+                let name = &model.kms.hosts[h].name;
+                for (d, at) in self.zones.age_out(h, now) {
+                    probe.dns_event(d, name, DnsEvent::AgedOut, at);
+                }
+            }
             KmsAction::RemoveSrv { domain, ref target } => {
-                self.zones.remove(model, domain, target, now)
+                self.zones.remove(model, domain, target, now);
+                let name = match target {
+                    SrvTarget::Host(h) => model.kms.hosts[*h].name.as_str(),
+                    SrvTarget::Unknown(n) => n.as_str(),
+                };
+                let at = now + model.domains[domain].replication_delay;
+                probe.dns_event(domain, name, DnsEvent::Removed, at);
             }
             KmsAction::UpdateHost {
                 host,
@@ -178,13 +204,12 @@ impl Kms {
 
     /// Each host's count per pool at `now` as a request would see it (KMS-COUNT-3), without
     /// changing any table; written into `out`, one entry per host.
-    pub fn counts_at(&self, now: SimTime, retention: SimTime, out: &mut Vec<[u32; 2]>) {
+    pub fn counts_at(&self, now: SimTime, retention: SimTime, out: &mut Vec<Option<[u32; 2]>>) {
         out.clear();
-        out.extend(
-            self.hosts
-                .iter()
-                .map(|host| Pool::ALL.map(|pool| host.pool(pool).count_at(now as i64, retention))),
-        );
+        out.extend(self.hosts.iter().map(|host| {
+            host.present
+                .then(|| Pool::ALL.map(|pool| host.pool(pool).count_at(now as i64, retention)))
+        }));
     }
 }
 
@@ -210,13 +235,17 @@ fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, Table<HostKeyId, Vec
                 }
                 None => (true, OWN_KEY_REACTIVATIONS),
             };
-            KmsHost::new(
+            let mut host = KmsHost::new(
                 h.keys.clone(),
                 h.key_generation,
                 h.os_generation,
                 activated,
                 reactivations,
-            )
+            );
+            // A host built during the run is nowhere until then.
+            host.present = !h.built_later;
+            host.up = host.present;
+            host
         })
         .collect();
     (hosts, key_hosts)

@@ -128,6 +128,17 @@ pub fn servers(
             weight: h.weight,
             activation_interval: interval("activation_interval", h.activation_interval)?,
             renewal_interval: interval("renewal_interval", h.renewal_interval)?,
+            // Built during the run when its first lifecycle event is an `AddHost` (a host
+            // removed first existed from the start, and may be built again later).
+            built_later: s
+                .timeline
+                .iter()
+                .filter(|e| match &e.action {
+                    schema::Action::AddHost(n) | schema::Action::RemoveHost(n) => n == &h.name,
+                    _ => false,
+                })
+                .min_by_key(|e| e.at.0)
+                .is_some_and(|e| matches!(e.action, schema::Action::AddHost(_))),
         });
     }
 

@@ -2,7 +2,7 @@
 //! counts reached, the hourly peak, stale-record failures. Updated on each request; read at
 //! samples and at the end.
 
-use crate::model::{DomainId, HostId, KeyInstall, Model, Pool, Table};
+use crate::model::{DomainId, HostId, Id, KeyInstall, Model, Pool, ProductId, Table};
 use crate::time::{HOUR, SimTime};
 
 /// One host's statistics over the run.
@@ -17,6 +17,10 @@ pub struct HostStats {
     /// Per pool: the first time a reply's count activated the requester.
     pub threshold_reached: [Option<SimTime>; 2],
     pub peak_requests_per_hour: u64,
+    /// Per product (by id): whether it asked, and when a reply first met its threshold.
+    products: Vec<(bool, Option<SimTime>)>,
+    /// The products that asked, in the order they first did.
+    asked: Vec<ProductId>,
     hour: SimTime,
     hour_requests: u64,
     /// Per pool, since the previous grid sample.
@@ -25,6 +29,19 @@ pub struct HostStats {
 }
 
 impl HostStats {
+    fn new(products: usize) -> Self {
+        HostStats {
+            products: vec![(false, None); products],
+            ..HostStats::default()
+        }
+    }
+
+    /// Each product that asked, in the order they first did, and when a reply first met
+    /// its threshold.
+    pub fn products(&self) -> impl Iterator<Item = (ProductId, Option<SimTime>)> + '_ {
+        self.asked.iter().map(|&p| (p, self.products[p.index()].1))
+    }
+
     fn request(&mut self, pool: Pool, now: SimTime) {
         self.requests += 1;
         self.requests_since[pool.index()] += 1;
@@ -37,11 +54,27 @@ impl HostStats {
         self.peak_requests_per_hour = self.peak_requests_per_hour.max(self.hour_requests);
     }
 
-    fn count(&mut self, pool: Pool, count: u32, activating: bool, now: SimTime) {
+    #[inline]
+    fn count(
+        &mut self,
+        product: ProductId,
+        pool: Pool,
+        count: u32,
+        activating: bool,
+        now: SimTime,
+    ) {
         let p = pool.index();
         self.max_count[p] = self.max_count[p].max(count);
         if activating && self.threshold_reached[p].is_none() {
             self.threshold_reached[p] = Some(now);
+        }
+        let entry = &mut self.products[product.index()];
+        if !entry.0 {
+            entry.0 = true;
+            self.asked.push(product);
+        }
+        if activating && entry.1.is_none() {
+            entry.1 = Some(now);
         }
     }
 
@@ -67,6 +100,8 @@ pub struct Installed {
 #[derive(Debug, Clone)]
 pub struct KmsStats {
     pub hosts: Table<HostId, HostStats>,
+    /// Each product's count pool.
+    pools: Table<ProductId, Pool>,
     /// Per host, the key installations of the run, in order.
     pub key_installs: Table<HostId, Vec<Installed>>,
     /// Per domain, attempts that picked a stale SRV record (a name that is no host).
@@ -76,11 +111,12 @@ pub struct KmsStats {
 impl KmsStats {
     pub fn new(model: &Model) -> Self {
         KmsStats {
+            pools: model.products.iter().map(|p| p.pool).collect(),
             hosts: model
                 .kms
                 .hosts
                 .iter()
-                .map(|_| HostStats::default())
+                .map(|_| HostStats::new(model.products.len()))
                 .collect(),
             key_installs: model.kms.hosts.iter().map(|_| Vec::new()).collect(),
             stale_record_failures: model.domains.iter().map(|_| 0).collect(),
@@ -99,8 +135,17 @@ impl KmsStats {
         self.hosts[h].request(pool, now);
     }
 
-    pub fn count(&mut self, h: HostId, pool: Pool, count: u32, activating: bool, now: SimTime) {
-        self.hosts[h].count(pool, count, activating, now);
+    #[inline]
+    pub fn count(
+        &mut self,
+        h: HostId,
+        product: ProductId,
+        count: u32,
+        activating: bool,
+        now: SimTime,
+    ) {
+        let pool = self.pools[product];
+        self.hosts[h].count(product, pool, count, activating, now);
     }
 
     pub fn failure(&mut self, h: HostId, pool: Pool) {

@@ -19,9 +19,23 @@ pub struct HostSummary {
     /// requester.
     pub threshold_reached_s: IndexMap<String, Option<u64>>,
     pub peak_requests_per_hour: u64,
+    /// Per product that asked the host, in the order they first asked: its threshold and
+    /// the first time a reply met it (KMS-CLI-1) — `threshold_reached_s` is the earliest
+    /// of its pool.
+    #[serde(default)]
+    pub thresholds: Vec<ThresholdSummary>,
     /// KMS-GEN-3: the host keys installed during the run (absent when none was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_installs: Vec<KeyInstallSummary>,
+}
+
+/// One entry of `hosts.NAME.thresholds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdSummary {
+    pub product: String,
+    pub pool: String,
+    pub threshold: u32,
+    pub reached_s: Option<u64>,
 }
 
 /// One entry of `hosts.NAME.key_installs`.
@@ -54,6 +68,21 @@ impl HostSummary {
 pub struct DnsSummary {
     /// Attempts that picked a stale SRV record (DNS-4).
     pub stale_record_failures: u64,
+    /// What happened to its records: refused registrations (DNS-3, the first with how many
+    /// followed), records removed (`RemoveSrv`) or aged out (`RemoveHost`, DNS-4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<DnsEventSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DnsEventSummary {
+    pub at_s: u64,
+    /// The last of repeated refusals (absent for other events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_s: Option<u64>,
+    pub target: String,
+    pub event: String,
+    pub count: u64,
 }
 
 pub fn hosts(model: &Model, stats: &KmsStats) -> IndexMap<String, HostSummary> {
@@ -78,6 +107,15 @@ pub fn hosts(model: &Model, stats: &KmsStats) -> IndexMap<String, HostSummary> {
                     .map(|p| (p.as_str().to_owned(), s.threshold_reached[p.index()]))
                     .collect(),
                 peak_requests_per_hour: s.peak_requests_per_hour,
+                thresholds: s
+                    .products()
+                    .map(|(p, reached)| ThresholdSummary {
+                        product: model.products[p].name.clone(),
+                        pool: model.products[p].pool.as_str().to_owned(),
+                        threshold: model.products[p].threshold,
+                        reached_s: reached,
+                    })
+                    .collect(),
                 key_installs: installs
                     .iter()
                     .map(|i| KeyInstallSummary {
@@ -93,14 +131,30 @@ pub fn hosts(model: &Model, stats: &KmsStats) -> IndexMap<String, HostSummary> {
         .collect()
 }
 
-pub fn dns(model: &Model, stats: &KmsStats) -> IndexMap<String, DnsSummary> {
+pub fn dns(
+    model: &Model,
+    stats: &KmsStats,
+    events: &[crate::probe::DnsRecord],
+) -> IndexMap<String, DnsSummary> {
     model
         .domains
-        .iter()
+        .enumerate()
         .zip(&stats.stale_record_failures)
-        .map(|(d, &n)| {
+        .map(|((id, d), &n)| {
             let summary = DnsSummary {
                 stale_record_failures: n,
+                events: events
+                    .iter()
+                    .filter(|e| e.domain == id)
+                    .map(|e| DnsEventSummary {
+                        at_s: e.at,
+                        last_s: (e.event == crate::probe::DnsEvent::RegistrationRefused)
+                            .then_some(e.last),
+                        target: e.target.clone(),
+                        event: e.event.as_str().to_owned(),
+                        count: e.count,
+                    })
+                    .collect(),
             };
             (d.name.clone(), summary)
         })

@@ -8,6 +8,7 @@ use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette};
 use crate::model::{Model, StateSet};
 use crate::observe::MAX_COLUMNS;
+use crate::report::findings::{Finding, Severity};
 use crate::report::tables::RunTables;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -71,6 +72,29 @@ type Rows = Vec<[u64; MAX_COLUMNS]>;
 struct Panel {
     title: String,
     rows: Rows,
+    /// What is wrong with the fleet (findings.rs), written in red under the title.
+    problem: Option<String>,
+    /// Machines at risk per sample (renewal overdue), drawn as a red line when any.
+    risk: Vec<u64>,
+    /// 0: a problem, 1: a note, 2: nothing found (findings.rs).
+    rank: u8,
+}
+
+/// How troubled a fleet is, for the order of panels: problems, then notes, then the rest.
+fn trouble(findings: &[Finding], fleet: &str) -> (u8, Option<String>) {
+    let mine = findings.iter().filter(|f| f.subject == fleet);
+    let mut rank = 2;
+    let mut problem = None;
+    for f in mine {
+        match f.severity {
+            Severity::Problem => {
+                rank = 0;
+                problem.get_or_insert_with(|| f.text.clone());
+            }
+            Severity::Note => rank = rank.min(1),
+        }
+    }
+    (rank, problem)
 }
 
 /// A licence key's share of its device limit in use, per sample (KSC-10).
@@ -99,8 +123,14 @@ pub struct Ksc;
 
 impl Ksc {
     #[allow(clippy::new_ret_no_self)]
-    pub fn new(model: &Model, tables: &RunTables) -> Activation {
-        let mut chart = Activation::of(model, tables, &tables.ksc_fleets, Look::of(StateSet::Ksc));
+    pub fn new(model: &Model, tables: &RunTables, findings: &[Finding]) -> Activation {
+        let mut chart = Activation::of(
+            model,
+            tables,
+            (&tables.ksc_fleets, &[]),
+            Look::of(StateSet::Ksc),
+            findings,
+        );
         chart.usage = tables
             .ksc_keys
             .iter()
@@ -117,38 +147,70 @@ impl Ksc {
 }
 
 impl Activation {
-    pub fn new(model: &Model, tables: &RunTables) -> Self {
-        Self::of(model, tables, &tables.fleets, Look::of(StateSet::Windows))
+    pub fn new(model: &Model, tables: &RunTables, findings: &[Finding]) -> Self {
+        Self::of(
+            model,
+            tables,
+            (&tables.fleets, &tables.risk),
+            Look::of(StateSet::Windows),
+            findings,
+        )
     }
 
-    fn of(model: &Model, tables: &RunTables, fleets: &[(String, Rows)], look: Look) -> Self {
-        let mut fleets: Vec<(String, Rows)> = fleets.to_vec();
-        if fleets.len() > MAX_PANELS {
-            // Largest first (stable, so equal fleets keep file order); the rest summed.
-            fleets.sort_by_key(|(_, rows)| std::cmp::Reverse(peak(&look, rows)));
-            let rest = fleets.split_off(MAX_PANELS - 1);
-            let mut sum = vec![[0u64; MAX_COLUMNS]; tables.times.len()];
-            for (_, rows) in &rest {
-                for (s, r) in sum.iter_mut().zip(rows) {
-                    for c in 0..MAX_COLUMNS {
-                        s[c] += r[c];
-                    }
-                }
-            }
-            let names: Vec<&str> = rest.iter().map(|(n, _)| n.as_str()).collect();
-            let mut title = format!("other {} fleets: {}", rest.len(), names.join(", "));
-            if title.chars().count() > 80 {
-                title = title.chars().take(77).collect::<String>() + "…";
-            }
-            fleets.push((title, sum));
-        }
-        let panels = fleets
-            .into_iter()
-            .map(|(name, rows)| Panel {
-                title: format!("{name}: up to {} {}", peak(&look, &rows), look.things),
-                rows,
+    /// Panels for `fleets` (with machines at risk per sample, when known). Fleets with a
+    /// problem come first, in file order, then the others; beyond `MAX_PANELS`, the
+    /// trouble-free largest get their own panel and the rest share one — a fleet with a
+    /// finding is never lumped in there.
+    fn of(
+        model: &Model,
+        tables: &RunTables,
+        (fleets, risk): (&[(String, Rows)], &[Vec<u64>]),
+        look: Look,
+        findings: &[Finding],
+    ) -> Self {
+        let panel = |title: String, rows: Rows, risk: Vec<u64>, rank: u8, problem| Panel {
+            title: format!("{title}: up to {} {}", peak(&look, &rows), look.things),
+            rows,
+            problem,
+            risk,
+            rank,
+        };
+        let mut panels: Vec<Panel> = fleets
+            .iter()
+            .enumerate()
+            .map(|(i, (name, rows))| {
+                let risk = risk.get(i).cloned().unwrap_or_default();
+                let (rank, problem) = trouble(findings, name);
+                panel(name.clone(), rows.clone(), risk, rank, problem)
             })
             .collect();
+        // Problems first; stable, so equal fleets keep file order.
+        panels.sort_by_key(|p| p.rank.min(1));
+        if panels.len() > MAX_PANELS {
+            // Troubled fleets first, then by size; the rest (all trouble-free) summed.
+            panels.sort_by_key(|p| (p.rank, std::cmp::Reverse(peak(&look, &p.rows))));
+            let troubled = panels.iter().take_while(|p| p.rank < 2).count();
+            let rest = panels.split_off(troubled.max(MAX_PANELS - 1).min(panels.len()));
+            if !rest.is_empty() {
+                let mut sum = vec![[0u64; MAX_COLUMNS]; tables.times.len()];
+                for p in &rest {
+                    for (s, r) in sum.iter_mut().zip(&p.rows) {
+                        for c in 0..MAX_COLUMNS {
+                            s[c] += r[c];
+                        }
+                    }
+                }
+                let names: Vec<&str> = rest
+                    .iter()
+                    .map(|p| p.title.split(": up to ").next().unwrap_or_default())
+                    .collect();
+                let mut title = format!("other {} fleets: {}", rest.len(), names.join(", "));
+                if title.chars().count() > 80 {
+                    title = title.chars().take(77).collect::<String>() + "…";
+                }
+                panels.push(panel(title, sum, Vec::new(), 2, None));
+            }
+        }
         Activation {
             title: model.name.clone(),
             look,
@@ -193,7 +255,7 @@ impl Activation {
                 "Licence keys: devices in use as a share of the device limit",
                 60 + band,
             ),
-            y_max,
+            axis::lines_up_to(y_max),
             "share of the limit",
         )?;
         for (level, label) in [
@@ -249,14 +311,31 @@ impl Activation {
         DB::ErrorType: 'static,
     {
         let y_max = (peak(&self.look, &panel.rows) as f64 * 1.05).max(1.0);
+        // A fleet with a problem says what it is, in red, under its title.
+        let extra = if panel.problem.is_some() {
+            PROBLEM_LINE
+        } else {
+            0
+        };
         let mut chart = axis::frame(
             root,
             area,
             &self.time.axis,
-            (&panel.title, 30 + band),
-            y_max,
+            (&panel.title, 30 + extra + band),
+            0.0..y_max,
             self.look.things,
         )?;
+        if let Some(problem) = &panel.problem {
+            let mut words: String = problem.chars().take(PROBLEM_CHARS).collect();
+            if problem.chars().count() > PROBLEM_CHARS {
+                words.push('…');
+            }
+            area.draw(&Text::new(
+                words,
+                (96, 26),
+                super::text(15, palette::STATE[3]),
+            ))?;
+        }
         // Cumulative sums, drawn top layer first with opaque fills.
         let stack = &self.look.stack;
         for top in (0..stack.len()).rev() {
@@ -290,6 +369,26 @@ impl Activation {
                 palette::STATE[4].stroke_width(3),
             ))?;
         }
+        // Machines at risk: licensed, but their renewals are overdue (observe/risk.rs).
+        // Drawn only where some are (with the samples either side, so it rises and
+        // falls), never along the axis.
+        let risk = &panel.risk;
+        let near = |i: usize| {
+            risk[i] > 0 || (i > 0 && risk[i - 1] > 0) || risk.get(i + 1).is_some_and(|&r| r > 0)
+        };
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for i in 0..=risk.len().min(self.time.days.len()) {
+            if i < risk.len().min(self.time.days.len()) && near(i) {
+                run.push((self.time.days[i], risk[i] as f64));
+            } else if !run.is_empty() {
+                chart.draw_series(DashedLineSeries::new(
+                    std::mem::take(&mut run),
+                    12,
+                    5,
+                    palette::STATE[3].stroke_width(4),
+                ))?;
+            }
+        }
         axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
         if band > 0 {
             axis::draw_marker_labels(root, &chart, &self.time.markers)?;
@@ -297,6 +396,11 @@ impl Activation {
         Ok(())
     }
 }
+
+/// Extra pixels above a panel whose fleet has a problem, for the red line saying what.
+const PROBLEM_LINE: u32 = 22;
+/// The most characters of a problem written on its panel.
+const PROBLEM_CHARS: usize = 165;
 
 impl Chart for Activation {
     fn size(&self) -> (u32, u32) {
@@ -320,6 +424,12 @@ impl Chart for Activation {
             Swatch::Dashed(palette::STATE[4]),
             "offline (any state)".into(),
         ));
+        if self.panels.iter().any(|p| p.risk.iter().any(|&r| r > 0)) {
+            legend.push((
+                Swatch::Dashed(palette::STATE[3]),
+                "at risk (licensed, renewal overdue)".into(),
+            ));
+        }
         super::legend(&head, (26, 84), &legend)?;
         let band = self.time.band;
         let (h, _) = self.heights();

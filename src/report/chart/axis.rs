@@ -121,15 +121,22 @@ pub fn markers(model: &Model) -> Vec<(f64, String)> {
     out
 }
 
+/// The y range of a line chart up to `y_max`: from a little below zero, so that a line at
+/// zero is drawn clear of the axis instead of on it.
+pub fn lines_up_to(y_max: f64) -> std::ops::Range<f64> {
+    -0.03 * y_max..y_max
+}
+
 /// The frame of a time chart on `area`: the plotting area below a heading line (and `band`
-/// pixels of marker labels), the y axis from 0 to `y_max` described by `y_desc`, the time
-/// ticks along the bottom, light horizontal grid lines.
+/// pixels of marker labels), the y axis over `ys` (from 0, or a little below so that a line
+/// at zero stands clear of the axis) described by `y_desc`, the time ticks along the bottom,
+/// light horizontal grid lines.
 pub fn frame<'a, DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     area: &'a DrawingArea<DB, Shift>,
     axis: &TimeAxis,
     (heading, top): (&str, u32),
-    y_max: f64,
+    ys: std::ops::Range<f64>,
     y_desc: &str,
 ) -> Result<Cartesian<'a, DB>, Box<dyn std::error::Error>>
 where
@@ -147,13 +154,20 @@ where
         .margin_bottom(4)
         .x_label_area_size(30)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.0..axis.end, 0.0..y_max)?;
+        .build_cartesian_2d(0.0..axis.end, ys.clone())?;
+    let (y_min, y_max) = (ys.start, ys.end);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .y_label_formatter(&|v| super::y_value(*v, y_max, 1))
+        .y_label_formatter(&|v| {
+            if *v < 0.0 {
+                String::new()
+            } else {
+                super::y_value(*v, y_max, 1)
+            }
+        })
         .y_desc(y_desc)
         .label_style(text(14, palette::INK))
         .axis_desc_style(text(14, palette::MARKER))
@@ -162,10 +176,10 @@ where
         .draw()?;
     for (day, label) in axis.ticks() {
         chart.draw_series(LineSeries::new(
-            [(day, 0.0), (day, y_max)],
+            [(day, y_min), (day, y_max)],
             palette::GRID.stroke_width(1),
         ))?;
-        super::x_tick(root, chart.backend_coord(&(day, 0.0)), label)?;
+        super::x_tick(root, chart.backend_coord(&(day, y_min)), label)?;
     }
     Ok(chart)
 }
@@ -228,9 +242,10 @@ pub fn draw_marker_lines<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let floor = chart.y_range().start;
     for (day, _) in markers {
         chart.draw_series(DashedLineSeries::new(
-            [(*day, 0.0), (*day, y_max)],
+            [(*day, floor), (*day, y_max)],
             6,
             4,
             palette::MARKER.stroke_width(1),

@@ -1,6 +1,10 @@
 //! `kms-count.svg/.png`: each host's count per pool over time, with the products'
-//! thresholds as dashed lines and the table's capacity (2 × the highest threshold,
-//! KMS-COUNT-4) as a dotted one. One panel per pool that any fleet uses.
+//! thresholds as dashed lines labelled with their products and the table's capacity
+//! (2 × the highest threshold, KMS-COUNT-4) as a dotted one. One panel per pool that any
+//! fleet uses. Reference lines are drawn first and thin, the counts on top and thick, so a
+//! count running along a threshold stays visible; the y axis starts a little below zero so
+//! a host at zero is not lost in the axis; a host that does not exist yet (or any more) has
+//! no line there.
 
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
@@ -15,10 +19,11 @@ const PANEL: u32 = 300;
 
 struct PoolPanel {
     name: &'static str,
-    /// Distinct thresholds of the products in this pool that fleets use, ascending.
-    thresholds: Vec<u32>,
-    /// `[host][sample]`.
-    counts: Vec<Vec<f64>>,
+    /// Distinct thresholds of the products in this pool that fleets use, ascending, each
+    /// with the names of those products.
+    thresholds: Vec<(u32, Vec<String>)>,
+    /// `[host][sample]`; None while the host does not exist.
+    counts: Vec<Vec<Option<f64>>>,
 }
 
 pub struct KmsCount {
@@ -33,22 +38,27 @@ impl KmsCount {
         let panels = Pool::ALL
             .iter()
             .filter_map(|&pool| {
-                let mut thresholds: Vec<u32> = model
-                    .fleets
-                    .iter()
-                    .map(|f| &model.products[f.product])
-                    .filter(|p| p.pool == pool)
-                    .map(|p| p.threshold)
-                    .collect();
-                thresholds.sort_unstable();
-                thresholds.dedup();
+                let mut thresholds: Vec<(u32, Vec<String>)> = Vec::new();
+                for f in &model.fleets {
+                    let product = &model.products[f.product];
+                    if product.pool != pool {
+                        continue;
+                    }
+                    match thresholds.iter_mut().find(|(t, _)| *t == product.threshold) {
+                        Some((_, names)) if names.contains(&product.name) => {}
+                        Some((_, names)) => names.push(product.name.clone()),
+                        None => thresholds.push((product.threshold, vec![product.name.clone()])),
+                    }
+                }
+                thresholds.sort_by_key(|(t, _)| *t);
                 let p = pool.index();
-                let counts: Vec<Vec<f64>> = tables
+                let counts: Vec<Vec<Option<f64>>> = tables
                     .hosts
                     .iter()
-                    .map(|h| h[p].iter().map(|s| s.count as f64).collect())
+                    .map(|h| h[p].iter().map(|s| s.count.map(|c| c as f64)).collect())
                     .collect();
-                let used = !thresholds.is_empty() || counts.iter().flatten().any(|&c| c > 0.0);
+                let used = !thresholds.is_empty()
+                    || counts.iter().flatten().any(|&c| c.is_some_and(|c| c > 0.0));
                 used.then_some(PoolPanel {
                     name: match pool {
                         Pool::Windows => "Windows pool (clients and servers)",
@@ -62,7 +72,12 @@ impl KmsCount {
         KmsCount {
             title: model.name.clone(),
             time: Timeline::new(model, tables),
-            hosts: model.kms.hosts.iter().map(|h| h.name.clone()).collect(),
+            hosts: model
+                .kms
+                .hosts
+                .enumerate()
+                .map(|(id, h)| legend_name(model, id, &h.name))
+                .collect(),
             panels,
         }
     }
@@ -82,54 +97,59 @@ impl KmsCount {
     where
         DB::ErrorType: 'static,
     {
-        let capacity = panel.thresholds.last().map(|&t| f64::from(2 * t));
-        let highest = panel.counts.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+        let capacity = panel.thresholds.last().map(|&(t, _)| f64::from(2 * t));
+        let highest = panel
+            .counts
+            .iter()
+            .flatten()
+            .flatten()
+            .fold(0.0f64, |a, &b| a.max(b));
         let y_max = (capacity.unwrap_or(0.0).max(highest) * 1.08).max(1.0);
         let mut chart = axis::frame(
             root,
             area,
             &self.time.axis,
             (panel.name, 30 + band),
-            y_max,
+            axis::lines_up_to(y_max),
             "count (machines seen in the last 30 days)",
         )?;
         axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
-        for (h, counts) in panel.counts.iter().enumerate() {
-            chart.draw_series(LineSeries::new(
-                self.time.days.iter().copied().zip(counts.iter().copied()),
-                palette::series(h).stroke_width(3),
-            ))?;
-        }
-        // Thresholds and capacity on top of the counts, which often run along them.
+        // Reference lines first and thin: the counts, drawn next, often run along them.
         let label = text(14, palette::MARKER);
-        for &t in &panel.thresholds {
-            let y = f64::from(t);
+        let end = self.time.axis.end;
+        for (t, products) in &panel.thresholds {
+            let y = f64::from(*t);
             chart.draw_series(DashedLineSeries::new(
-                [(0.0, y), (self.time.axis.end, y)],
+                [(0.0, y), (end, y)],
                 10,
                 6,
-                palette::INK.stroke_width(2),
+                palette::MARKER.stroke_width(1),
             ))?;
-            let (x, py) = chart.backend_coord(&(self.time.axis.end, y));
-            root.draw(&Text::new(
-                format!("threshold {t}"),
-                (x - 110, py - 18),
-                label.clone(),
-            ))?;
+            let words = format!("threshold {t}: {}", products.join(", "));
+            right_label(root, &chart, (end, y), words, &label)?;
         }
         if let Some(c) = capacity {
-            chart.draw_series(DottedLineSeries::new(
-                [(0.0, c), (self.time.axis.end, c)],
-                0,
-                7,
-                |p| Circle::new(p, 2, palette::INK.filled()),
-            ))?;
-            let (x, py) = chart.backend_coord(&(self.time.axis.end, c));
-            root.draw(&Text::new(
-                format!("capacity {c}"),
-                (x - 110, py - 18),
-                label.clone(),
-            ))?;
+            chart.draw_series(DottedLineSeries::new([(0.0, c), (end, c)], 0, 7, |p| {
+                Circle::new(p, 1, palette::MARKER.filled())
+            }))?;
+            right_label(root, &chart, (end, c), format!("capacity {c}"), &label)?;
+        }
+        for (h, counts) in panel.counts.iter().enumerate() {
+            // One line per stretch of samples while the host exists.
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            let points = self.time.days.iter().copied().zip(counts.iter().copied());
+            for (day, count) in points.chain([(f64::NAN, None)]) {
+                match count {
+                    Some(c) => run.push((day, c)),
+                    None if !run.is_empty() => {
+                        chart.draw_series(LineSeries::new(
+                            run.drain(..),
+                            palette::series(h).stroke_width(3),
+                        ))?;
+                    }
+                    None => {}
+                }
+            }
         }
         if band > 0 {
             axis::draw_marker_labels(root, &chart, &self.time.markers)?;
@@ -160,7 +180,7 @@ impl Chart for KmsCount {
             .enumerate()
             .map(|(i, h)| (Swatch::Line(palette::series(i)), h.clone()))
             .collect();
-        entries.push((Swatch::Dashed(palette::INK), "threshold".into()));
+        entries.push((Swatch::Dashed(palette::MARKER), "threshold".into()));
         super::legend(&head, (26, 84), &entries)?;
         let Some(first_panel) = self.panels.first() else {
             return Ok(());
@@ -173,4 +193,45 @@ impl Chart for KmsCount {
         }
         Ok(())
     }
+}
+
+/// A host's legend entry: its name, and when it was built or decommissioned during the run.
+fn legend_name(model: &Model, id: crate::model::HostId, name: &str) -> String {
+    use crate::model::{ActionModel, KmsAction};
+    let mut when = Vec::new();
+    for e in &model.timeline {
+        match e.action {
+            ActionModel::Kms(KmsAction::AddHost(h)) if h == id => when.push(format!(
+                "built {}",
+                crate::report::words::short_time(Some(e.at))
+            )),
+            ActionModel::Kms(KmsAction::RemoveHost(h)) if h == id => when.push(format!(
+                "removed {}",
+                crate::report::words::short_time(Some(e.at))
+            )),
+            _ => {}
+        }
+    }
+    if when.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} ({})", when.join(", "))
+    }
+}
+
+/// Writes `words` just above the right end of a reference line at `at`, right-aligned.
+fn right_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &axis::Cartesian<'_, DB>,
+    at: (f64, f64),
+    words: String,
+    style: &TextStyle<'_>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (x, y) = chart.backend_coord(&at);
+    let (w, _) = root.estimate_text_size(&words, style)?;
+    root.draw(&Text::new(words, (x - w as i32 - 6, y - 18), style.clone()))?;
+    Ok(())
 }

@@ -5,12 +5,15 @@ use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
 use crate::code::Code;
 use crate::model::Model;
+use crate::report::findings::thousands;
 use crate::report::tables::RunTables;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 const HEADER: u32 = 70;
 const PANEL: u32 = 320;
+/// Legend rows wrap at this width (the plot's).
+const LEGEND_WIDTH: i32 = WIDTH as i32 - 150;
 
 /// A named line of a panel.
 struct Line {
@@ -43,14 +46,39 @@ impl Load {
                     .collect(),
             })
             .collect();
+        // Each code's line names the fleets it came from, most first ("0xC004F074:
+        // dmz-servers 55,901; laptops 120"), so a failure is never an anonymous line.
         let by_code = Code::ALL
             .iter()
             .enumerate()
             .filter(|(_, c)| c.is_failure())
             .filter(|(i, _)| tables.attempts.iter().any(|a| a[*i] > 0))
-            .map(|(i, c)| Line {
-                name: c.as_str().to_owned(),
-                values: tables.attempts.iter().map(|a| a[i] as f64).collect(),
+            .map(|(i, c)| {
+                let mut from: Vec<(u64, &str)> = tables
+                    .fleets
+                    .iter()
+                    .zip(&tables.fleet_attempts)
+                    .map(|((name, _), a)| (a.iter().map(|s| s[i]).sum::<u64>(), name.as_str()))
+                    .filter(|&(n, _)| n > 0)
+                    .collect();
+                from.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
+                let mut fleets: Vec<String> = from
+                    .iter()
+                    .take(3)
+                    .map(|(n, f)| format!("{f} {}", thousands(*n)))
+                    .collect();
+                if from.len() > 3 {
+                    fleets.push(format!("{} more", from.len() - 3));
+                }
+                let name = if fleets.is_empty() {
+                    c.as_str().to_owned()
+                } else {
+                    format!("{}: {}", c.as_str(), fleets.join(", "))
+                };
+                Line {
+                    name,
+                    values: tables.attempts.iter().map(|a| a[i] as f64).collect(),
+                }
             })
             .collect();
         let mak = model
@@ -91,12 +119,18 @@ impl Load {
             .flat_map(|l| &l.values)
             .fold(0.0f64, |a, &b| a.max(b));
         let y_max = (highest * 1.08).max(1.0);
+        let entries: Vec<(Swatch, String)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (Swatch::Line(colour(i)), l.name.clone()))
+            .collect();
+        let rows = super::legend_rows(&entries, LEGEND_WIDTH);
         let mut chart = axis::frame(
             root,
             area,
             &self.time.axis,
-            (heading, 60 + band),
-            y_max,
+            (heading, 60 + (rows - 1) * super::LEGEND_ROW as u32 + band),
+            axis::lines_up_to(y_max),
             y_desc,
         )?;
         axis::draw_marker_lines(&mut chart, &self.time.markers, y_max)?;
@@ -110,15 +144,10 @@ impl Load {
                 colour(i).stroke_width(2),
             ))?;
         }
-        let entries: Vec<(Swatch, String)> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (Swatch::Line(colour(i)), l.name.clone()))
-            .collect();
         if entries.is_empty() {
             area.draw(&Text::new("none", (96, 34), text(16, palette::MARKER)))?;
         } else {
-            super::legend(area, (96, 42), &entries)?;
+            super::legend_wrapped(area, (96, 42), &entries, LEGEND_WIDTH)?;
         }
         if band > 0 {
             axis::draw_marker_labels(root, &chart, &self.time.markers)?;

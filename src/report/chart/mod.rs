@@ -157,6 +157,54 @@ pub enum Swatch {
     Dashed(RGBColor),
 }
 
+/// Width of a legend entry: swatch, label (estimated at 9 px a character, a little more
+/// than the 16 px font needs), gap.
+fn entry_width(label: &str) -> i32 {
+    30 + (label.chars().count() as f64 * 9.0) as i32 + 28
+}
+
+/// The rows a legend needs when it wraps at `width` pixels from its start.
+pub fn legend_rows(entries: &[(Swatch, String)], width: i32) -> u32 {
+    let mut rows = 1;
+    let mut x = 0;
+    for (_, label) in entries {
+        let w = entry_width(label);
+        if x > 0 && x + w > width {
+            rows += 1;
+            x = 0;
+        }
+        x += w;
+    }
+    rows
+}
+
+/// Height of a legend row.
+pub const LEGEND_ROW: i32 = 22;
+
+/// Draws a legend starting at (x, y), wrapping onto further rows `LEGEND_ROW` apart when
+/// an entry would pass `width` pixels from the start.
+pub fn legend_wrapped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x0, y0): (i32, i32),
+    entries: &[(Swatch, String)],
+    width: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (mut x, mut y) = (0, y0);
+    for entry in entries {
+        let w = entry_width(&entry.1);
+        if x > 0 && x + w > width {
+            x = 0;
+            y += LEGEND_ROW;
+        }
+        legend(area, (x0 + x, y), std::slice::from_ref(entry))?;
+        x += w;
+    }
+    Ok(())
+}
+
 /// Draws a legend as one row of swatches starting at (x, y); returns the x after it.
 pub fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

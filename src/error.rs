@@ -24,9 +24,16 @@ pub enum Error {
     /// or a chart could not be drawn from it.
     #[error("{}: {message}", path.display())]
     Data { path: PathBuf, message: String },
+    /// Input that is well formed but not complete (a sweep directory some of whose units
+    /// are missing, for `merge`).
+    #[error("{}: {message}", path.display())]
+    Incomplete { path: PathBuf, message: String },
     /// The command line asks for something impossible (clap reports its own errors).
     #[error("{0}")]
     Usage(String),
+    /// Ctrl-C stopped the command; nothing was written.
+    #[error("interrupted: nothing was written")]
+    Interrupted,
 }
 
 impl Error {
@@ -42,7 +49,9 @@ impl Error {
         match self {
             Error::Scenario { .. } | Error::Data { .. } => 65,
             Error::Io { .. } => 74,
+            Error::Incomplete { .. } => 66,
             Error::Usage(_) => 2,
+            Error::Interrupted => 130,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // clap exits with code 2 on a bad command line, as outputs.md wants.
     let cli = actsim::cli::Cli::parse();
+    actsim::interrupt::install();
     let exit = actsim::cli::execute(cli);
     if let actsim::cli::Exit::Error(e) = &exit {
         eprintln!("{e}");

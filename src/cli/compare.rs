@@ -18,14 +18,20 @@ fn run(args: &CompareArgs) -> Result<Exit, Error> {
         .map(|c| Condition::parse(c))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
-    let base = crate::load(&args.base)?;
-    let candidate = crate::load(&args.candidate)?;
+    let base = super::load(&args.base, args.allow_large)?;
+    let candidate = super::load(&args.candidate, args.allow_large)?;
+    if let Some(dir) = &args.out {
+        crate::report::check_out_dir(dir, args.force)?;
+    }
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     let seed = args.seed.unwrap_or(base.seed);
     let result = compare::compare(&base, &candidate, seed, args.replications, threads)
         .map_err(Error::Usage)?;
+    if crate::interrupt::requested() {
+        return Err(Error::Interrupted);
+    }
     let mut verdicts = Vec::new();
     for c in &conditions {
         let (holds, detail) = c.holds(&result).map_err(Error::Usage)?;

@@ -29,6 +29,9 @@ pub enum Command {
     Chart {
         /// The directory a run wrote (with scenario.ron, summary.json and the CSV files).
         dir: PathBuf,
+        /// Redraw even if the directory has no .actsim marker (a run of an older version).
+        #[arg(long)]
+        force: bool,
     },
     /// Run a scenario for every combination of swept values, several seeds each.
     Sweep(SweepArgs),
@@ -74,6 +77,12 @@ pub struct RunArgs {
     /// end, a refused DNS registration, a host key that did not take.
     #[arg(long)]
     pub strict: bool,
+    /// Run even if the scenario is estimated to need more than 500 million events.
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Write into --out even if it is a non-empty directory actsim did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,6 +113,12 @@ pub struct SweepArgs {
     /// summary.csv, sweep.svg, sweep.png.
     #[arg(long)]
     pub out: PathBuf,
+    /// Run even if a combination is estimated to need more than 500 million events.
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Write into --out even if it is a non-empty directory actsim did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +142,12 @@ pub struct CompareArgs {
     /// Write compare.csv, compare.svg and compare.png here.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run even if a scenario is estimated to need more than 500 million events.
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Write into --out even if it is a non-empty directory actsim did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -142,6 +163,16 @@ pub struct TraceArgs {
     /// Override the scenario's seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run even if the scenario is estimated to need more than 500 million events.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// Loads a scenario and checks its estimated work against the budget (resolve/limits.rs).
+pub fn load(file: &std::path::Path, allow_large: bool) -> Result<crate::Model, crate::Error> {
+    let model = crate::load(file)?;
+    crate::resolve::limits::check_work(&file.display().to_string(), &model, allow_large)?;
+    Ok(model)
 }
 
 /// How a command ended, converted to the process exit code in `code`.
@@ -153,6 +184,8 @@ pub enum Exit {
     ExpectationFailed,
     /// Could not run (invalid scenario, I/O).
     Error(crate::Error),
+    /// Failed with this code; the command already printed why.
+    Reported(u8),
 }
 
 impl Exit {
@@ -162,6 +195,7 @@ impl Exit {
             Exit::Success => 0,
             Exit::ExpectationFailed => 1,
             Exit::Error(e) => e.exit_code(),
+            Exit::Reported(code) => *code,
         }
     }
 }
@@ -174,7 +208,9 @@ pub fn execute(cli: Cli) -> Exit {
         Command::Trace(args) => trace::trace(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Merge { dirs, out } => sweep::merge(&dirs, &out),
-        Command::Chart { dir } => match crate::report::rerender(&dir) {
+        Command::Chart { dir, force } => match crate::report::check_out_dir(&dir, force)
+            .and_then(|()| crate::report::rerender(&dir))
+        {
             Ok(()) => Exit::Success,
             Err(e) => Exit::Error(e),
         },

@@ -5,12 +5,20 @@ use crate::report;
 use std::io::IsTerminal;
 
 pub fn run(args: &RunArgs) -> Exit {
-    let model = match crate::load(&args.file) {
+    let model = match super::load(&args.file, args.allow_large) {
         Ok(model) => model,
         Err(e) => return Exit::Error(e),
     };
+    if let Some(dir) = &args.out
+        && let Err(e) = report::check_out_dir(dir, args.force)
+    {
+        return Exit::Error(e);
+    }
     let seed = args.seed.unwrap_or(model.seed);
     let outcome = crate::run(&model, seed);
+    if crate::interrupt::requested() {
+        return Exit::Error(crate::Error::Interrupted);
+    }
     let summary = report::summary(&model, seed, &outcome);
     // Files first: if they cannot be written, nothing is printed as if the run succeeded.
     if let Some(dir) = &args.out

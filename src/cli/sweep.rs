@@ -60,6 +60,23 @@ fn run(args: &SweepArgs) -> Result<(), Error> {
         .map_err(Error::Usage)?;
     let slice = slice(args)?;
     let sweep = Sweep::new(&args.file, sets, args.replications)?;
+    for model in &sweep.models {
+        crate::resolve::limits::check_work(
+            &args.file.display().to_string(),
+            model,
+            args.allow_large,
+        )?;
+    }
+    crate::report::check_out_dir(&args.out, args.force)?;
+    if let Some(unit) = sweep::foreign_unit(&args.out, &sweep.shape) {
+        return Err(Error::Usage(format!(
+            "{}: {} holds units of another sweep (another scenario, --set, --replications \
+             or actsim version); nothing was run. Use another --out, or remove its units/ \
+             folder",
+            unit.display(),
+            args.out.display()
+        )));
+    }
     let all = sweep.shape.units();
     let units: Vec<u64> = match slice {
         Some(s) => sweep::shard_units(all, s).collect(),

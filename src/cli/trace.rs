@@ -23,7 +23,7 @@ pub fn trace(args: &TraceArgs) -> Exit {
 }
 
 fn run(args: &TraceArgs) -> Result<String, Error> {
-    let model = crate::load(&args.file)?;
+    let model = super::load(&args.file, args.allow_large)?;
     let usage = Error::Usage;
     let (fleet_name, index) = args
         .machine

@@ -11,7 +11,7 @@ pub mod tables;
 mod text;
 pub mod words;
 
-pub use files::write_atomically;
+pub use files::{MARKER, check_out_dir, write_atomically};
 pub use series::{
     attempts_by_fleet_csv, attempts_csv, hosts_csv, ksc_keys_csv, ksc_timeseries_csv, mak_keys_csv,
     risk_csv, timeseries_csv,
@@ -151,6 +151,12 @@ fn render(
         path: dir.join("summary.json"),
         message: e.to_string(),
     })?;
+    tables
+        .check(model, &summary)
+        .map_err(|message| Error::Data {
+            path: dir.to_owned(),
+            message,
+        })?;
     let drawn = |name: &str, r: Result<chart::Rendered, String>| {
         r.map_err(|message| Error::Data {
             path: dir.join(name),

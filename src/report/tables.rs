@@ -252,6 +252,101 @@ impl RunTables {
         Ok(t)
     }
 
+    /// Checks files read back for `actsim chart` against the run's own scenario and summary
+    /// before anything is drawn from them: the sample times are the scenario's grid, in
+    /// order; each fleet's last row is its final counts in `summary.json`; no row counts
+    /// more machines than the scenario can hold, no host more than a table can.
+    pub fn check(&self, model: &Model, summary: &super::Summary) -> Result<(), TableError> {
+        let every = model.sample_every;
+        let mut grid: Vec<SimTime> = (0..=model.duration / every).map(|k| k * every).collect();
+        if model.duration % every != 0 {
+            grid.push(model.duration);
+        }
+        if self.times != grid {
+            let first_bad = self
+                .times
+                .iter()
+                .zip(&grid)
+                .position(|(a, b)| a != b)
+                .unwrap_or(self.times.len().min(grid.len()));
+            return Err(format!(
+                "the sample times are not the scenario's (every {}s from 0 to {}s): row {} \
+                 differs",
+                every,
+                model.duration,
+                first_bad + 1
+            ));
+        }
+        let most: u64 = model.fleets.iter().map(|f| f.count).sum::<u64>()
+            + model
+                .timeline
+                .iter()
+                .filter_map(|e| match e.action {
+                    crate::model::ActionModel::Fleet {
+                        action: crate::model::FleetAction::AddMachines { count },
+                        ..
+                    } => Some(count),
+                    _ => None,
+                })
+                .sum::<u64>();
+        let families = [
+            (StateSet::Windows, &self.fleets),
+            (StateSet::Ksc, &self.ksc_fleets),
+        ];
+        for (set, fleets) in families {
+            let states = set.names().len();
+            for (name, rows) in fleets {
+                if let Some(i) = rows
+                    .iter()
+                    .position(|r| r[..states].iter().sum::<u64>() > most)
+                {
+                    return Err(format!(
+                        "{name}: row {} counts more machines than the scenario holds ({most})",
+                        i + 1
+                    ));
+                }
+                let Some(f) = summary.fleets.get(name) else {
+                    return Err(format!("{name}: not a fleet of summary.json"));
+                };
+                let f = match (set, &f.ksc) {
+                    (StateSet::Ksc, Some(k)) => k.as_ref(),
+                    _ => f,
+                };
+                let last = rows
+                    .last()
+                    .map(|r| r[..=states].to_vec())
+                    .unwrap_or_default();
+                let expected: Vec<u64> = f.final_counts.values().copied().collect();
+                if last != expected {
+                    return Err(format!(
+                        "{name}: the last row ({last:?}) is not the final counts of \
+                         summary.json ({expected:?})"
+                    ));
+                }
+            }
+        }
+        let capacity = 2 * model
+            .products
+            .iter()
+            .map(|p| p.threshold)
+            .max()
+            .unwrap_or(0) as u64;
+        for (h, pools) in self.hosts.iter().enumerate() {
+            if let Some(s) = pools
+                .iter()
+                .flatten()
+                .find(|s| s.count.is_some_and(|c| c > capacity))
+            {
+                return Err(format!(
+                    "host {}: a count of {} is more than any table holds ({capacity})",
+                    model.kms.hosts.as_slice()[h].name,
+                    s.count.unwrap_or(0)
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The index in `fleets` of the fleet named in row `row` of file `name`.
     fn fleet(&self, name: &str, row: usize, field: Option<&str>) -> Result<usize, TableError> {
         self.fleets

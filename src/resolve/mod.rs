@@ -9,6 +9,7 @@
 
 mod expect;
 mod fleets;
+pub mod limits;
 mod network;
 mod policy;
 mod products;
@@ -54,8 +55,30 @@ pub struct Known {
 /// Reads and validates a scenario file. A file that cannot be read is an I/O error (74);
 /// anything wrong with its content is a scenario error (65) with its position.
 pub fn load(path: &Path) -> std::result::Result<Model, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_scenario(path)?;
     parse(&path.display().to_string(), &bytes)
+}
+
+/// Reads a scenario file, stopping at `MAX_INPUT` bytes (`/dev/zero` is not a scenario).
+pub fn read_scenario(path: &Path) -> std::result::Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_INPUT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limits::MAX_INPUT {
+        return Err(Error::Scenario {
+            file: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is larger than {} MB, the limit for a scenario (is it a scenario file?)",
+                limits::MAX_INPUT / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
 /// Parses and validates scenario text; `file` names it in error messages.
@@ -85,11 +108,14 @@ pub fn parse_schema<'b>(
         }
     })?;
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    let parsed: schema::Scenario = options.from_str(source).map_err(|e| Error::Scenario {
-        file: file.to_owned(),
-        line: e.span.start.line.max(1),
-        column: e.span.start.col.max(1),
-        message: e.code.to_string(),
+    let parsed: schema::Scenario = options.from_str(source).map_err(|e| {
+        let (line, column) = (e.span.start.line.max(1), e.span.start.col.max(1));
+        Error::Scenario {
+            file: file.to_owned(),
+            line,
+            column,
+            message: crate::scenario::messages::explain(source, line, column, &e.code.to_string()),
+        }
     })?;
     Ok((source, parsed))
 }
@@ -115,6 +141,22 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     };
     if s.name.trim().is_empty() {
         return Err(c.error(&["name:"], "the scenario name is empty"));
+    }
+    if s.name.chars().count() > limits::MAX_TITLE {
+        return Err(c.error(
+            &["name:"],
+            format!(
+                "the scenario name is {} characters long, over the limit of {}",
+                s.name.chars().count(),
+                limits::MAX_TITLE
+            ),
+        ));
+    }
+    if s.name.chars().any(char::is_control) {
+        return Err(c.error(
+            &["name:"],
+            "the scenario name holds a control character (a tab, a line break…)",
+        ));
     }
     let duration = c.positive(&["duration:"], "duration", s.duration)?;
     if duration > MAX_DURATION {
@@ -195,7 +237,7 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
     }
     let expect = expect::resolve(&c, &s.expect, &known, &fleets, duration)?;
 
-    Ok(Model {
+    let model = Model {
         name: s.name,
         question: question(source),
         source: source.to_owned(),
@@ -214,5 +256,21 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         policy: base_policy,
         timeline,
         expect,
-    })
+    };
+    let values = limits::samples(&model).saturating_mul(limits::series(&model));
+    if values > limits::MAX_SAMPLE_VALUES {
+        return Err(c.error(
+            &["sample_every:", "duration:"],
+            format!(
+                "sampling every {} keeps {} samples × {} series = {} values, over the limit \
+                 of {} (about 300 MB); sample less often",
+                crate::time::human(sample_every),
+                crate::numbers::thousands(limits::samples(&model)),
+                limits::series(&model),
+                crate::numbers::thousands(values),
+                crate::numbers::thousands(limits::MAX_SAMPLE_VALUES)
+            ),
+        ));
+    }
+    Ok(model)
 }

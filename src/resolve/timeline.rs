@@ -32,8 +32,10 @@ pub fn resolve(
     }
     let mut timeline = Vec::new();
     for (i, e) in s.timeline.iter().enumerate() {
-        let at = c.locator.find_item("timeline", "Event(", i);
-        let here = |message: String| c.error_at(at, message);
+        // Located only when there is an error: finding the i-th event scans the text, so
+        // doing it for every event made checking quadratic in the timeline's length.
+        let here =
+            |message: String| c.error_at(c.locator.find_item("timeline", "Event(", i), message);
         let when = e.at.secs();
         if when < 0 || when as SimTime > duration {
             return Err(here(format!(
@@ -52,7 +54,10 @@ pub fn resolve(
         let port = |port: schema::Port| -> Result<PortModel> {
             let (schema::Port::Tcp(p) | schema::Port::Udp(p)) = port;
             let p16 = u16::try_from(p).ok().filter(|&p| p >= 1);
-            let p16 = p16.ok_or_else(|| here(format!("port {p} is outside 1-65535")))?;
+            let p16 = p16.ok_or_else(|| {
+                let at = c.locator.find_in_item("timeline", "Event(", i, "port:");
+                c.error_at(at, format!("port: {p} is outside 1-65535"))
+            })?;
             Ok(match port {
                 schema::Port::Tcp(_) => PortModel::Tcp(p16),
                 schema::Port::Udp(_) => PortModel::Udp(p16),

@@ -124,6 +124,13 @@ impl<I: Id> Names<I> {
         if name.is_empty() {
             return Err(c.error(&[list, "name: \"\""], format!("a name in {list} is empty")));
         }
+        if let Err(why) = safe_name(name) {
+            let quoted = format!("\"{}\"", name.chars().take(40).collect::<String>());
+            return Err(c.error(
+                &[list, &quoted],
+                format!("{} name in {list}: {why}", self.kind),
+            ));
+        }
         if self.ids.len() >= crate::model::MAX_ITEMS {
             return Err(c.error(
                 &[list],
@@ -155,17 +162,90 @@ impl<I: Id> Names<I> {
     /// The id of `name`, or an error at `anchors` naming what is unknown.
     pub fn resolve(&self, c: &Checker, anchors: &[&str], name: &str) -> Result<I> {
         self.get(name)
-            .ok_or_else(|| c.error(anchors, format!("unknown {} \"{name}\"", self.kind)))
+            .ok_or_else(|| c.error(anchors, self.unknown(name)))
     }
 
     /// Like `resolve`, for errors whose position is already known.
     pub fn resolve_at(&self, here: &dyn Fn(String) -> Error, name: &str) -> Result<I> {
-        self.get(name)
-            .ok_or_else(|| here(format!("unknown {} \"{name}\"", self.kind)))
+        self.get(name).ok_or_else(|| here(self.unknown(name)))
+    }
+
+    /// "unknown fleet "deskops"; did you mean "desktops"? (fleets: desktops, laptops)".
+    pub fn unknown(&self, name: &str) -> String {
+        let mut out = format!("unknown {} \"{name}\"", self.kind);
+        let nearest = self
+            .ids
+            .keys()
+            .map(|k| {
+                (
+                    strsim::damerau_levenshtein(&k.to_lowercase(), &name.to_lowercase()),
+                    k,
+                )
+            })
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+            .min();
+        if let Some((_, k)) = nearest {
+            out.push_str(&format!("; did you mean \"{k}\"?"));
+        }
+        if self.ids.is_empty() {
+            out.push_str(&format!(" (the scenario declares no {})", self.kind));
+        } else {
+            let mut known: Vec<&str> = self.ids.keys().map(String::as_str).take(12).collect();
+            if self.ids.len() > 12 {
+                known.push("…");
+            }
+            out.push_str(&format!(" (known: {})", known.join(", ")));
+        }
+        out
     }
 }
 
 /// Borrow a list of owned anchor strings as the `&[&str]` the locator wants.
 pub fn strs<S: AsRef<str>>(v: &[S]) -> Vec<&str> {
     v.iter().map(AsRef::as_ref).collect()
+}
+
+/// The longest name of a site, host, fleet, key, product or domain.
+pub const MAX_NAME: usize = 64;
+
+/// Names reach CSV files that people open in spreadsheets and HTML pages: letters, digits,
+/// space, `.`, `_` and `-`, starting with a letter or digit (so never with `=`, `+`, `-` or
+/// `@`, which a spreadsheet reads as a formula), at most `MAX_NAME` characters.
+pub fn safe_name(name: &str) -> std::result::Result<(), String> {
+    if name.chars().count() > MAX_NAME {
+        return Err(format!(
+            "it is {} characters long, over the limit of {MAX_NAME}",
+            name.chars().count()
+        ));
+    }
+    if !name.chars().next().is_some_and(char::is_alphanumeric) {
+        return Err("it must start with a letter or a digit".to_owned());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|&ch| !(ch.is_alphanumeric() || matches!(ch, ' ' | '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "{bad:?} is not allowed (letters, digits, space, '.', '_' and '-' only)"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn names_are_spreadsheet_safe() {
+        assert!(safe_name("hq-desktops").is_ok());
+        assert!(safe_name("corp.example").is_ok());
+        assert!(safe_name("Bâtiment 2").is_ok());
+        assert!(safe_name("=HYPERLINK(1)").is_err());
+        assert!(safe_name("-x").is_err());
+        assert!(safe_name("@x").is_err());
+        assert!(safe_name("a\tb").is_err());
+        assert!(safe_name("a,b").is_err());
+        assert!(safe_name(&"x".repeat(65)).is_err());
+    }
 }

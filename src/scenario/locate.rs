@@ -59,6 +59,36 @@ impl Locator {
         self.position(found)
     }
 
+    /// The position of `anchor` inside the `nth` element of list `field` (the `port:` of
+    /// the third event), or of the element itself when the anchor is not there.
+    pub fn find_in_item(&self, field: &str, item_tag: &str, nth: usize, anchor: &str) -> Position {
+        let item = self.find_item(field, item_tag, nth);
+        let start = self.offset(item);
+        let next = self.text[start + 1..]
+            .find(item_tag)
+            .map_or(self.text.len(), |i| start + 1 + i);
+        match self.text[start..next].find(anchor) {
+            Some(at) => self.position(start + at),
+            None => item,
+        }
+    }
+
+    /// The byte offset of a position found by this locator.
+    fn offset(&self, p: Position) -> usize {
+        let line_start: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(p.line - 1)
+            .map(str::len)
+            .sum();
+        let line = &self.text[line_start..];
+        line_start
+            + line
+                .char_indices()
+                .nth(p.column - 1)
+                .map_or(line.len(), |(i, _)| i)
+    }
+
     fn field_start(&self, field: &str) -> Option<usize> {
         let needle = format!("{field}:");
         let mut from = 0;

@@ -5,4 +5,5 @@
 pub(crate) mod check;
 pub mod duration;
 pub(crate) mod locate;
+pub mod messages;
 pub mod schema;

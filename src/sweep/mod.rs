@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod path;
 pub mod stats;
 mod unit;
+pub use unit::foreign as foreign_unit;
 
 pub use unit::UnitResult;
 
@@ -116,20 +117,50 @@ pub fn replication_seed(seed: u64, k: u64) -> u64 {
 /// A sweep ready to run: its shape and one validated model per combination.
 pub struct Sweep {
     pub shape: Shape,
-    models: Vec<Model>,
+    pub models: Vec<Model>,
 }
 
 impl Sweep {
     /// Reads the scenario once and builds the model of every combination, so a bad value
     /// is reported before anything runs.
     pub fn new(file: &Path, sets: Vec<Set>, replications: u64) -> Result<Sweep, Error> {
-        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        let bytes = resolve::read_scenario(file)?;
         let name = file.display().to_string();
         let (source, base) = resolve::parse_schema(&name, &bytes)?;
+        if replications == 0 {
+            return Err(Error::Usage(
+                "--replications 0: a sweep runs at least one seed per combination".into(),
+            ));
+        }
+        for (i, set) in sets.iter().enumerate() {
+            if set.path == "seed" {
+                return Err(Error::Usage(
+                    "--set seed=...: seeds are not swept; use --replications N (each \
+                     combination runs N seeds) and the scenario's seed for the first"
+                        .into(),
+                ));
+            }
+            if sets[..i].iter().any(|s| s.path == set.path) {
+                return Err(Error::Usage(format!(
+                    "--set {}: this path is given twice; give all its values in one --set",
+                    set.path
+                )));
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for v in &set.values {
+                if seen.contains(&v.as_str()) {
+                    return Err(Error::Usage(format!(
+                        "--set {}: the value {v} is given twice",
+                        set.path
+                    )));
+                }
+                seen.push(v);
+            }
+        }
         let shape = Shape {
             scenario_sha256: hex(&Sha256::digest(&bytes)),
             sets,
-            replications: replications.max(1),
+            replications,
         };
         if shape.units() > 1_000_000 {
             return Err(Error::Usage(format!(
@@ -204,7 +235,16 @@ impl Sweep {
         let written: Vec<Result<(), Error>> = pool.install(|| {
             todo.par_iter()
                 .map(|&u| {
-                    let r = unit::write(dir, &self.shape, &self.run_unit(u));
+                    // Ctrl-C: units not started are skipped, a unit cut short is not
+                    // written; those finished stay, and the sweep resumes from them.
+                    if crate::interrupt::requested() {
+                        return Err(Error::Interrupted);
+                    }
+                    let result = self.run_unit(u);
+                    if crate::interrupt::requested() {
+                        return Err(Error::Interrupted);
+                    }
+                    let r = unit::write(dir, &self.shape, &result);
                     progress.inc(1);
                     r
                 })

@@ -56,6 +56,26 @@ pub fn write(dir: &Path, shape: &Shape, result: &UnitResult) -> Result<(), Error
     crate::report::write_atomically(&dir.join(UNITS_DIR), &[(&name(result.unit), bytes)])
 }
 
+/// A unit file in `dir/units/` that belongs to another sweep (another scenario, `--set` or
+/// `--replications`) or another actsim version, if any: a sweep refuses such a directory
+/// before running anything.
+pub fn foreign(dir: &Path, shape: &Shape) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(dir.join(UNITS_DIR)).ok()?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths.into_iter().find(|p| {
+        let file = std::fs::read(p)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<UnitFile>(&b).ok());
+        file.is_none_or(|f| {
+            f.manifest.sweep_id != shape.id() || f.manifest.actsim != env!("CARGO_PKG_VERSION")
+        })
+    })
+}
+
 /// The result of unit `u` if `dir` holds a complete one for this sweep and actsim version.
 pub fn read_complete(dir: &Path, shape: &Shape, u: u64) -> Option<UnitResult> {
     let bytes = std::fs::read(path(dir, u)).ok()?;
@@ -101,6 +121,14 @@ pub fn read_all(dirs: &[PathBuf]) -> Result<(Shape, Vec<UnitResult>), Error> {
                 }
                 Some(_) => {}
             }
+            if file.manifest.actsim != env!("CARGO_PKG_VERSION") {
+                return Err(bad(format!(
+                    "written by actsim {}, not by this actsim {}: results of two versions \
+                     may differ, so they are not merged; rerun that shard",
+                    file.manifest.actsim,
+                    env!("CARGO_PKG_VERSION")
+                )));
+            }
             let u = file.result.unit as usize;
             if u >= results.len() {
                 return Err(bad(format!("unit {u} is outside the sweep")));
@@ -118,7 +146,7 @@ pub fn read_all(dirs: &[PathBuf]) -> Result<(Shape, Vec<UnitResult>), Error> {
         .filter(|&u| results[u].is_none())
         .collect();
     if let Some(first) = missing.first() {
-        return Err(Error::Data {
+        return Err(Error::Incomplete {
             path: dirs[0].clone(),
             message: format!(
                 "{} of {} units are missing (the first is unit {first}): run the missing shards, then merge",

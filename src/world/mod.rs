@@ -206,6 +206,10 @@ impl<'m, P: Probe> World<'m, P> {
             }
             if self.handle(t, event) {
                 self.events += 1;
+                // Ctrl-C (interrupt.rs): the caller sees the flag and writes nothing.
+                if self.events & 0xFFFF == 0 && crate::interrupt::requested() {
+                    break;
+                }
             }
             if !self.later.is_empty() {
                 self.flush_later();

@@ -117,8 +117,13 @@ fn out_writes_every_file() {
                 .to_string_lossy()
                 .starts_with('.')
         })
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(leftovers.is_empty(), "temporary files left behind");
+    assert_eq!(
+        leftovers,
+        [".actsim"],
+        "only the marker: no temporary files left behind"
+    );
 }
 
 #[test]
@@ -203,11 +208,16 @@ fn check_reports_one_line_per_file() {
     std::fs::write(&bad, "Scenario(name: \"x\")").unwrap();
     let o = actsim(&["check", QUICKSTART, bad.to_str().unwrap()]);
     assert_eq!(code(&o), 65);
+    // Valid files on stdout; each error once on stderr, then a summary line.
     let out = String::from_utf8(o.stdout).unwrap();
     let lines: Vec<_> = out.lines().collect();
-    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines.len(), 1, "{out}");
     assert!(lines[0].contains("quickstart.ron: ok"));
-    assert!(lines[1].starts_with(&bad.display().to_string()));
+    let err = String::from_utf8(o.stderr).unwrap();
+    let lines: Vec<_> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with(&bad.display().to_string()));
+    assert_eq!(lines[1], "2 checked: 1 valid, 1 with errors");
     let all: Vec<String> = std::fs::read_dir("scenarios")
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -247,7 +257,7 @@ fn check_names_file_line_and_column_of_a_bad_link() {
         std::fs::write(&file, text).unwrap();
         let o = actsim(&["check", file.to_str().unwrap()]);
         assert_eq!(code(&o), 65, "{name}");
-        let out = String::from_utf8(o.stdout).unwrap();
+        let out = String::from_utf8(o.stderr).unwrap();
         let prefix = format!("{}:", file.display());
         let rest = out.strip_prefix(&prefix).unwrap_or_else(|| panic!("{out}"));
         let mut parts = rest.splitn(3, ':');

@@ -1,0 +1,178 @@
+//! RON's syntax errors in the user's words: which field, what was given, what is allowed.
+//!
+//! RON reports what its parser expected ("Expected string", "Found invalid std identifier
+//! "3"") at a position. The field is the nearest `name:` before that position, the value is
+//! the text there; from those, and the kind of value each field takes, the message says
+//! what a scenario author needs to know.
+
+/// The named values a field takes, for fields whose value is a bare name.
+fn named_values(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "state" => {
+            "Grace, Licensed, OotGrace, Notification, Offline (Windows) or NoKey, Active, \
+             ActiveWithReserve, Expired (Kaspersky)"
+        }
+        "pool" => "Windows, Office",
+        "srv_update" => "CreatorOnly, AnyHost",
+        "image" => "Generalized, Cloned",
+        "os" => "Server, Client",
+        "keys" | "group" => "ClientVl, ServerA, ServerB, ServerC, Office",
+        "discovery" => "Dns, Static(\"host\")",
+        _ => return None,
+    })
+}
+
+/// Fields whose value is a duration (a quoted number and unit).
+fn is_duration(field: &str) -> bool {
+    matches!(
+        field,
+        "duration"
+            | "sample_every"
+            | "at"
+            | "by"
+            | "from"
+            | "within"
+            | "over"
+            | "start_at"
+            | "replication_delay"
+            | "scavenging"
+            | "age_up_to"
+            | "delay"
+            | "valid_for"
+            | "valid_from"
+            | "mean_on"
+            | "mean_off"
+            | "clock_skew"
+            | "validity"
+            | "grace"
+            | "oot_grace"
+            | "cmid_retention"
+            | "adba_validity"
+            | "ksc_sync_interval"
+            | "ksc_expiry_warning"
+    ) || field.ends_with("_interval")
+}
+
+/// The field being written at byte `offset` of `source`: the last `name:` before it.
+fn field_at(source: &str, offset: usize) -> Option<&str> {
+    let before = source.get(..offset)?;
+    let colon = before.rfind(':')?;
+    let head = before[..colon].trim_end();
+    let start = head
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &head[start..];
+    (!name.is_empty()).then_some(name)
+}
+
+/// The value written at byte `offset`: up to the next `,`, `)` or `]`.
+fn value_at(source: &str, offset: usize) -> &str {
+    let rest = source.get(offset..).unwrap_or_default();
+    let end = rest
+        .find([',', ')', ']', '\n'])
+        .unwrap_or(rest.len().min(40));
+    rest[..end].trim()
+}
+
+/// Byte offset of 1-based `line`, `column` (characters) in `source`.
+fn offset(source: &str, line: usize, column: usize) -> usize {
+    let line_start = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let in_line = source.get(line_start..).unwrap_or_default();
+    line_start
+        + in_line
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(in_line.len(), |(i, _)| i)
+}
+
+/// RON's message `raw` at `line`:`column` of `source`, in the user's words.
+pub fn explain(source: &str, line: usize, column: usize, raw: &str) -> String {
+    let at = offset(source, line, column);
+    // RON points at the value, or just after a number it could not read: step back over
+    // the token to its start.
+    let token_start = source
+        .get(..at)
+        .and_then(|b| b.rfind([':', '(', '[', ',']))
+        .map_or(at, |i| {
+            i + 1 + source[i + 1..at].len() - source[i + 1..at].trim_start().len()
+        });
+    let Some(field) = field_at(source, token_start) else {
+        return raw.to_owned();
+    };
+    let value = value_at(source, token_start);
+    let number = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E' | '_'));
+    if raw.starts_with("Found invalid std identifier") || raw.starts_with("Expected identifier") {
+        if let Some(allowed) = named_values(field) {
+            return format!("{field}: expected one of {allowed}, got {value}");
+        }
+    }
+    if raw.starts_with("Expected string") || (number && is_duration(field)) {
+        if is_duration(field) {
+            return format!(
+                "{field}: a duration is a quoted number and unit, like \"180d\" or \"1d 12h\" \
+                 (units s, m, h, d, w); got {value}"
+            );
+        }
+        return format!("{field}: expected text in double quotes, got {value}");
+    }
+    if raw.contains("out of bounds") || raw.contains("Invalid digit") {
+        return format!("{field}: expected a whole number of at least 0, got {value}");
+    }
+    if number && value.contains('.') && raw.starts_with("Expected comma") {
+        return format!("{field}: expected a whole number, got {value}");
+    }
+    if raw.starts_with("Expected") && number {
+        return format!("{field}: {}; got {value}", raw.to_lowercase());
+    }
+    format!("{raw} (in {field})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain;
+
+    fn at(source: &str, needle: &str) -> (usize, usize) {
+        let i = source.find(needle).unwrap();
+        let line = source[..i].matches('\n').count() + 1;
+        let col = source[..i].rsplit('\n').next().unwrap().chars().count() + 1;
+        (line, col)
+    }
+
+    #[test]
+    fn messages_name_the_field_and_what_is_allowed() {
+        let s = "Fleet(count: 3, x: NoneIn(state: 3))";
+        let (l, c) = at(s, "3)");
+        let m = explain(
+            s,
+            l,
+            c,
+            "Found invalid std identifier \"3\", try the raw identifier `r#3` instead",
+        );
+        assert!(
+            m.starts_with("state: expected one of Grace, Licensed"),
+            "{m}"
+        );
+        let s = "Fleet(count: -1)";
+        let (l, c) = at(s, "-1");
+        assert_eq!(
+            explain(s, l, c, "Integer is out of bounds"),
+            "count: expected a whole number of at least 0, got -1"
+        );
+        let s = "Fleet(count: 1.5)";
+        let (l, c) = at(s, ".5");
+        assert_eq!(
+            explain(s, l, c, "Expected comma"),
+            "count: expected a whole number, got 1.5"
+        );
+        let s = "X(by: 1)";
+        let (l, c) = at(s, "1)");
+        assert!(explain(s, l, c, "Expected string").starts_with("by: a duration is a quoted"));
+    }
+}

@@ -204,3 +204,47 @@ fn kms_host_3_a_client_os_host_serves_office() {
     let (m, o) = run(&text);
     assert_eq!(summary(&m, &o)["fleets"]["office"]["final"]["licensed"], 5);
 }
+
+/// Five servers and a host holding shared key A (9 reactivations) and B (none).
+fn host_keys(a_reactivations: u32) -> String {
+    format!(
+        r#"Scenario(
+    name: "host keys", duration: "10d",
+    sites: [Site(name: "hq")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [KmsHost(name: "kms1", site: "hq", host_key: Some("A"))],
+    host_keys: [HostKey(name: "A", max_hosts: 6, reactivations: {a_reactivations}),
+                HostKey(name: "B", max_hosts: 6, reactivations: 0)],
+    fleets: [Fleet(name: "s", site: "hq", count: 5, product: "WindowsServerC", activation: Kms())],
+    timeline: [
+        Event(at: "1d", do: InstallHostKey(host: "kms1", keys: [ServerC], generation: 8, host_key: Some("B"))),
+        Event(at: "2d", do: InstallHostKey(host: "kms1", keys: [ServerC], generation: 8, host_key: Some("A"))),
+    ],
+)"#
+    )
+}
+
+/// KMS-HOST-4, KMS-GEN-3: a host activated with key A (9 reactivations) installs key B
+/// (none), then A again. Reactivations were counted per host, so going back to A used B's
+/// count (0): `over_host_limit`, and 181 × 0xC004F041 for its clients. They are counted per
+/// host and key now: A takes, with 8 left. With none left on A, the reason says so.
+#[test]
+fn kms_host_4_reactivations_are_counted_per_host_and_key() {
+    let (m, o) = run(&host_keys(9));
+    let s = summary(&m, &o);
+    let installs = &s["hosts"]["kms1"]["key_installs"];
+    assert_eq!(installs[0]["ok"], true);
+    assert_eq!(installs[1]["ok"], true);
+    assert_eq!(s["outcomes"]["0xC004F041"], 0);
+    assert_eq!(s["fleets"]["s"]["final"]["licensed"], 5);
+
+    let (m, o) = run(&host_keys(0));
+    let s = summary(&m, &o);
+    let installs = &s["hosts"]["kms1"]["key_installs"];
+    assert_eq!(installs[0]["ok"], true);
+    assert_eq!(installs[1]["ok"], false);
+    assert_eq!(installs[1]["reason"], "no_reactivations_left");
+    assert!(s["outcomes"]["0xC004F041"].as_u64().unwrap() > 0);
+    let text = actsim::report::text(&m, &actsim::report::summary(&m, m.seed, &o), false);
+    assert!(text.contains("no re-activation left"), "{text}");
+}

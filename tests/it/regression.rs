@@ -248,3 +248,42 @@ fn kms_host_4_reactivations_are_counted_per_host_and_key() {
     let text = actsim::report::text(&m, &actsim::report::summary(&m, m.seed, &o), false);
     assert!(text.contains("no re-activation left"), "{text}");
 }
+
+fn phone(activations: u64, delay: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "phone", duration: "2d",
+    sites: [Site(name: "lab")],
+    mak_keys: [MakKey(name: "mk", activations: {activations})],
+    fleets: [Fleet(name: "ph", site: "lab", count: 2, activation: Mak(key: "mk", mode: Phone(delay: "{delay}")))],
+)"#
+    )
+}
+
+/// MAK-1: a telephone activation that finds the key exhausted (0xC004C020) retries every
+/// activation interval (2 hours), as the other modes and the README say: 24 failures in 2
+/// days. It retried every `delay` (48 failures with a 1-hour delay; with a zero delay, at
+/// the same instant forever: the run hung).
+#[test]
+fn mak_1_a_telephone_call_on_an_exhausted_key_retries_every_activation_interval() {
+    let (m, o) = run(&phone(1, "1h"));
+    let s = summary(&m, &o);
+    assert_eq!(s["outcomes"]["activated"], 1);
+    assert_eq!(s["outcomes"]["0xC004C020"], 24);
+}
+
+/// MAK-1: `Phone(delay: "0s")` is refused at validation, at the field (exit 65): a call
+/// takes time, and a zero delay made the exhausted-key retries loop at one instant.
+#[test]
+fn mak_1_a_zero_telephone_delay_is_refused() {
+    let text = phone(5, "0s");
+    let err = actsim::parse("phone.ron", text.as_bytes()).unwrap_err();
+    assert_eq!(err.exit_code(), 65);
+    let message = err.to_string();
+    let column = text.lines().nth(4).unwrap().find("delay").unwrap() + 1;
+    assert!(
+        message.starts_with(&format!("phone.ron:5:{column}:")) && message.contains("delay"),
+        "{message}"
+    );
+    actsim::parse("phone.ron", phone(5, "1s").as_bytes()).unwrap();
+}

@@ -13,6 +13,32 @@ use crate::model::{
 };
 use crate::time::SimTime;
 
+/// Why a Kaspersky device's key slots changed (for `actsim trace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysCause {
+    /// A synchronisation with its server (KSC-4 to KSC-6, KSC-8, KSC-11).
+    Sync,
+    /// KSC-5: its active key expired and it switched to its reserve by itself.
+    ReserveActivated,
+    /// Its active key expired without a reserve; keeping a connection (KSC-3), it got a
+    /// new key from its server at once.
+    ExpiredSync,
+    /// KSC-9: re-installed, it lost its keys.
+    Reinstalled,
+}
+
+impl KeysCause {
+    /// What happened, in the trace's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            KeysCause::Sync => "Kaspersky sync",
+            KeysCause::ReserveActivated => "key expired: reserve key activated",
+            KeysCause::ExpiredSync => "key expired: new key from the server",
+            KeysCause::Reinstalled => "re-installed: keys removed",
+        }
+    }
+}
+
 /// What happened to a domain's SRV records (reported with the host or record's name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DnsEvent {
@@ -136,6 +162,7 @@ pub trait Probe {
         _m: MachineId,
         _active: Option<LicenseKeyId>,
         _reserve: Option<LicenseKeyId>,
+        _cause: KeysCause,
         _now: SimTime,
     ) {
     }
@@ -252,10 +279,11 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
         m: MachineId,
         active: Option<LicenseKeyId>,
         reserve: Option<LicenseKeyId>,
+        cause: KeysCause,
         now: SimTime,
     ) {
-        self.0.ksc_keys(m, active, reserve, now);
-        self.1.ksc_keys(m, active, reserve, now);
+        self.0.ksc_keys(m, active, reserve, cause, now);
+        self.1.ksc_keys(m, active, reserve, cause, now);
     }
     fn stale_record(&mut self, d: DomainId) {
         self.0.stale_record(d);

@@ -230,12 +230,16 @@ fn table(out: &mut String, model: &crate::Model, records: &[Record]) {
                 String::new(),
                 String::new(),
             ],
-            Happening::Keys { active, reserve } => {
+            Happening::Keys {
+                active,
+                reserve,
+                cause,
+            } => {
                 let name = |k: &Option<crate::model::LicenseKeyId>| {
                     k.map_or("none".to_owned(), |k| model.ksc.keys[k].name.clone())
                 };
                 [
-                    "Kaspersky keys".to_owned(),
+                    cause.words().to_owned(),
                     String::new(),
                     String::new(),
                     String::new(),

@@ -168,11 +168,36 @@ impl Machines {
 
     /// NET-2: the first instant at or after `t` when machine `m` is online (`NEVER` if it
     /// never is again). Schedules answer directly, so nothing runs per machine per day.
+    /// Only questions about the present (`t` = now) may use this: a `Random` schedule's
+    /// cursor moves to `t`; a look-ahead uses `next_online_ahead`.
     pub fn next_online(
         &mut self,
         model: &Model,
         streams: &mut Streams,
         m: MachineId,
+        t: SimTime,
+    ) -> SimTime {
+        let mut cursor = self.cursor[m.index()];
+        let at = self.next_online_ahead(model, streams, m, &mut cursor, t);
+        self.cursor[m.index()] = cursor;
+        at
+    }
+
+    /// A copy of machine `m`'s `Random` schedule cursor, for a look-ahead with
+    /// `next_online_ahead` that leaves the machine's own cursor where the present is.
+    pub fn look_ahead(&self, m: MachineId) -> RandomCursor {
+        self.cursor[m.index()]
+    }
+
+    /// NET-2: as `next_online`, moving `cursor` (a copy from `look_ahead`) instead of the
+    /// machine's own, so asking about a time months ahead does not move the cursor that
+    /// answers the questions about the present (of this method and of the others).
+    pub fn next_online_ahead(
+        &self,
+        model: &Model,
+        streams: &mut Streams,
+        m: MachineId,
+        cursor: &mut RandomCursor,
         t: SimTime,
     ) -> SimTime {
         match &model.fleets[self[m].fleet].online {
@@ -188,7 +213,7 @@ impl Machines {
                     mean_off: *mean_off,
                     draw: |k| streams.bits(stream, k),
                 };
-                schedule.next_online(&mut self.cursor[m.index()], t)
+                schedule.next_online(cursor, t)
             }
         }
     }

@@ -161,8 +161,11 @@ pub enum KeyInstall {
     /// The host's OS cannot hold a key of that generation: it keeps its old key.
     OsCannotHold,
     /// The key is installed but cannot activate the host: the shared key is over its host
-    /// limit, or the host has no reactivation left with it.
+    /// limit (KMS-HOST-4).
     OverHostLimit,
+    /// The key is installed but cannot activate the host: the host was activated with that
+    /// key before and has used all its re-activations with it (KMS-HOST-4).
+    NoReactivationsLeft,
 }
 
 impl KeyInstall {
@@ -172,6 +175,7 @@ impl KeyInstall {
             KeyInstall::Activated => None,
             KeyInstall::OsCannotHold => Some("os_cannot_hold"),
             KeyInstall::OverHostLimit => Some("over_host_limit"),
+            KeyInstall::NoReactivationsLeft => Some("no_reactivations_left"),
         }
     }
 }

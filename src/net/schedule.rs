@@ -61,9 +61,14 @@ impl<F: FnMut(u64) -> u64> RandomSchedule<F> {
         (length as SimTime).max(1)
     }
 
-    /// Moves `cursor` forward to the period holding `t` (never backward: time only moves
-    /// forward) and returns whether the machine is online at `t` and when that period ends.
+    /// Moves `cursor` to the period holding `t` and returns whether the machine is online at
+    /// `t` and when that period ends. The cursor moves forward only; asked about a time
+    /// before the period it is at (a cursor moved ahead by a look-ahead), it starts again
+    /// from the first period, so the answer never depends on what was asked before.
     pub fn at(&mut self, cursor: &mut RandomCursor, t: SimTime) -> (bool, SimTime) {
+        if t < cursor.start {
+            *cursor = RandomCursor::default();
+        }
         loop {
             let end = cursor.start + self.length(cursor.period);
             if t < end {
@@ -108,6 +113,25 @@ mod tests {
         assert_eq!(windows_next_online(90 * DAY, &w), 120 * DAY);
         assert_eq!(windows_next_online(150 * DAY, &w), 150 * DAY);
         assert_eq!(windows_next_online(180 * DAY, &w), NEVER);
+    }
+
+    /// NET-2: a cursor moved ahead (by a look-ahead at a later time) still answers an
+    /// earlier question with the period holding it, as a fresh cursor does.
+    #[test]
+    fn net_2_a_random_cursor_moved_ahead_answers_earlier_times_right() {
+        let mut streams = crate::engine::Streams::new(9);
+        let mut s = RandomSchedule {
+            mean_on: 8 * H,
+            mean_off: 16 * H,
+            draw: |k| streams.bits(3, k),
+        };
+        let mut ahead = RandomCursor::default();
+        s.at(&mut ahead, 200 * DAY);
+        for t in (0..20 * DAY).step_by(1_800) {
+            let fresh = s.at(&mut RandomCursor::default(), t);
+            let mut moved = ahead;
+            assert_eq!(s.at(&mut moved, t), fresh, "at {t}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::code::Code;
 use crate::model::{DomainId, FleetId, HostId, LicenseKeyId, MachineId, Pool, ProductId, StateSet};
-use crate::probe::{Probe, StateIndex};
+use crate::probe::{KeysCause, Probe, StateIndex};
 use crate::time::SimTime;
 
 /// One thing that happened to the traced machine.
@@ -39,6 +39,7 @@ pub enum Happening {
     Keys {
         active: Option<LicenseKeyId>,
         reserve: Option<LicenseKeyId>,
+        cause: KeysCause,
     },
     Retired,
 }
@@ -186,10 +187,18 @@ impl Probe for Tracer {
         m: MachineId,
         active: Option<LicenseKeyId>,
         reserve: Option<LicenseKeyId>,
+        cause: KeysCause,
         now: SimTime,
     ) {
         if self.traced(m) {
-            self.record(now, Happening::Keys { active, reserve });
+            self.record(
+                now,
+                Happening::Keys {
+                    active,
+                    reserve,
+                    cause,
+                },
+            );
         }
     }
 

@@ -52,6 +52,7 @@ pub fn of(model: &Model, summary: &Summary) -> Vec<Finding> {
             if let Some(reason) = &i.reason {
                 let why = match reason.as_str() {
                     "os_cannot_hold" => "its OS cannot hold that generation",
+                    "no_reactivations_left" => "the host has no re-activation left with that key",
                     _ => "the key is over its host limit",
                 };
                 out.push(problem(

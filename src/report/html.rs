@@ -237,6 +237,9 @@ fn outcome_of(
         "os_cannot_hold" => {
             Some("failed: the host's OS cannot hold that generation; it keeps its old key")
         }
+        "no_reactivations_left" => Some(
+            "failed: the host has no re-activation left with that key; the host is not activated",
+        ),
         _ => Some("failed: the key is over its host limit; the host is not activated"),
     }
 }
@@ -564,6 +567,9 @@ fn hosts(h: &mut String, model: &Model, summary: &Summary) {
                 None => "installed; the host is activated with it",
                 Some("os_cannot_hold") => {
                     "<strong>did not take</strong>: the host's OS cannot hold that generation; it keeps its old key"
+                }
+                Some("no_reactivations_left") => {
+                    "<strong>did not take</strong>: the host has no re-activation left with that key; the host is not activated"
                 }
                 Some(_) => {
                     "<strong>did not take</strong>: the key is over its host limit; the host is not activated"

@@ -311,6 +311,9 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
                     Some("os_cannot_hold") => {
                         "its OS cannot hold that generation (install the update package first); it keeps its old key"
                     }
+                    Some("no_reactivations_left") => {
+                        "the host has no re-activation left with that key: the host is not activated"
+                    }
                     Some(_) => "the key is over its host limit: the host is not activated",
                 };
                 format!(

@@ -24,7 +24,19 @@ impl<P: Probe> World<'_, P> {
                 methods.ksc.network_changed(&mut env, now);
             }
             ActionModel::Ksc(KscAction::RemoveLicenseKey(key)) => self.methods.ksc.remove_key(*key),
-            ActionModel::SetPolicy(change) => self.policy.apply(change),
+            ActionModel::SetPolicy(change) => {
+                let before = self.policy;
+                self.policy.apply(change);
+                // KSC-1, KSC-5: the devices' planned synchronisations follow the new policy.
+                if (
+                    self.policy.ksc_sync_interval,
+                    self.policy.ksc_expiry_warning,
+                ) != (before.ksc_sync_interval, before.ksc_expiry_warning)
+                {
+                    let (methods, mut env) = self.split();
+                    methods.ksc.policy_changed(&mut env, now);
+                }
+            }
             ActionModel::Kms(a) => {
                 self.methods
                     .kms

@@ -204,3 +204,340 @@ fn kms_host_3_a_client_os_host_serves_office() {
     let (m, o) = run(&text);
     assert_eq!(summary(&m, &o)["fleets"]["office"]["final"]["licensed"], 5);
 }
+
+/// Five servers and a host holding shared key A (9 reactivations) and B (none).
+fn host_keys(a_reactivations: u32) -> String {
+    format!(
+        r#"Scenario(
+    name: "host keys", duration: "10d",
+    sites: [Site(name: "hq")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [KmsHost(name: "kms1", site: "hq", host_key: Some("A"))],
+    host_keys: [HostKey(name: "A", max_hosts: 6, reactivations: {a_reactivations}),
+                HostKey(name: "B", max_hosts: 6, reactivations: 0)],
+    fleets: [Fleet(name: "s", site: "hq", count: 5, product: "WindowsServerC", activation: Kms())],
+    timeline: [
+        Event(at: "1d", do: InstallHostKey(host: "kms1", keys: [ServerC], generation: 8, host_key: Some("B"))),
+        Event(at: "2d", do: InstallHostKey(host: "kms1", keys: [ServerC], generation: 8, host_key: Some("A"))),
+    ],
+)"#
+    )
+}
+
+/// KMS-HOST-4, KMS-GEN-3: a host activated with key A (9 reactivations) installs key B
+/// (none), then A again. Reactivations were counted per host, so going back to A used B's
+/// count (0): `over_host_limit`, and 181 × 0xC004F041 for its clients. They are counted per
+/// host and key now: A takes, with 8 left. With none left on A, the reason says so.
+#[test]
+fn kms_host_4_reactivations_are_counted_per_host_and_key() {
+    let (m, o) = run(&host_keys(9));
+    let s = summary(&m, &o);
+    let installs = &s["hosts"]["kms1"]["key_installs"];
+    assert_eq!(installs[0]["ok"], true);
+    assert_eq!(installs[1]["ok"], true);
+    assert_eq!(s["outcomes"]["0xC004F041"], 0);
+    assert_eq!(s["fleets"]["s"]["final"]["licensed"], 5);
+
+    let (m, o) = run(&host_keys(0));
+    let s = summary(&m, &o);
+    let installs = &s["hosts"]["kms1"]["key_installs"];
+    assert_eq!(installs[0]["ok"], true);
+    assert_eq!(installs[1]["ok"], false);
+    assert_eq!(installs[1]["reason"], "no_reactivations_left");
+    assert!(s["outcomes"]["0xC004F041"].as_u64().unwrap() > 0);
+    let text = actsim::report::text(&m, &actsim::report::summary(&m, m.seed, &o), false);
+    assert!(text.contains("no re-activation left"), "{text}");
+}
+
+fn phone(activations: u64, delay: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "phone", duration: "2d",
+    sites: [Site(name: "lab")],
+    mak_keys: [MakKey(name: "mk", activations: {activations})],
+    fleets: [Fleet(name: "ph", site: "lab", count: 2, activation: Mak(key: "mk", mode: Phone(delay: "{delay}")))],
+)"#
+    )
+}
+
+/// MAK-1: a telephone activation that finds the key exhausted (0xC004C020) retries every
+/// activation interval (2 hours), as the other modes and the README say: 24 failures in 2
+/// days. It retried every `delay` (48 failures with a 1-hour delay; with a zero delay, at
+/// the same instant forever: the run hung).
+#[test]
+fn mak_1_a_telephone_call_on_an_exhausted_key_retries_every_activation_interval() {
+    let (m, o) = run(&phone(1, "1h"));
+    let s = summary(&m, &o);
+    assert_eq!(s["outcomes"]["activated"], 1);
+    assert_eq!(s["outcomes"]["0xC004C020"], 24);
+}
+
+/// MAK-1: `Phone(delay: "0s")` is refused at validation, at the field (exit 65): a call
+/// takes time, and a zero delay made the exhausted-key retries loop at one instant.
+#[test]
+fn mak_1_a_zero_telephone_delay_is_refused() {
+    let text = phone(5, "0s");
+    let err = actsim::parse("phone.ron", text.as_bytes()).unwrap_err();
+    assert_eq!(err.exit_code(), 65);
+    let message = err.to_string();
+    let column = text.lines().nth(4).unwrap().find("delay").unwrap() + 1;
+    assert!(
+        message.starts_with(&format!("phone.ron:5:{column}:")) && message.contains("delay"),
+        "{message}"
+    );
+    actsim::parse("phone.ron", phone(5, "1s").as_bytes()).unwrap();
+}
+
+/// Columns of a Kaspersky population: no_key, active, active_with_reserve, expired.
+const KSC_NO_KEY: usize = 0;
+const KSC_ACTIVE: usize = 1;
+const KSC_WITH_RESERVE: usize = 2;
+const KSC_EXPIRED: usize = 3;
+
+/// The Kaspersky population of fleet `name`.
+fn ksc_population<'a>(
+    m: &actsim::Model,
+    o: &'a actsim::Outcome,
+    name: &str,
+) -> &'a actsim::observe::PopulationResult {
+    o.populations
+        .iter()
+        .find(|p| {
+            m.fleets[p.population.fleet].name == name
+                && p.population.set == actsim::model::StateSet::Ksc
+        })
+        .unwrap()
+}
+
+/// One Kaspersky server `ksc1` at site hq with the given keys, fleets, timeline, policy.
+fn ksc_scenario(duration: &str, keys: &str, fleets: &str, timeline: &str, policy: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "ksc", duration: "{duration}",
+    sites: [Site(name: "hq")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [KmsHost(name: "kms1", site: "hq")],
+    ksc_servers: [KscServer(name: "ksc1", site: "hq", keys: [{keys}])],
+    fleets: [{fleets}],
+    policy: Policy({policy}),
+    timeline: [{timeline}],
+)"#
+    )
+}
+
+/// KSC-8, KSC-9: a retirement and a re-image at the very instant the devices' key expires
+/// (timeline events run before the expiry events of that instant). The state of a change
+/// was recomputed from the time (already `expired`) while the observer still counted the
+/// devices `active`, so the expired count went below zero (18446744073709551615 in
+/// summary.json). Now: one device retired, one re-imaged without a key, one expired.
+#[test]
+fn ksc_8_retire_and_reimage_at_the_instant_a_key_expires_keep_the_counts() {
+    let text = ksc_scenario(
+        "20d",
+        r#"LicenseKey(name: "k", source: KeyFile, valid_for: "10d", devices: 10, auto_distribute: true)"#,
+        r#"Fleet(name: "d", site: "hq", count: 3, activation: Ksc(server: "ksc1"))"#,
+        r#"Event(at: "10d", do: RetireMachines(fleet: "d", count: 1)),
+           Event(at: "10d", do: Reimage(fleet: "d", count: 1))"#,
+        "",
+    );
+    let (m, o) = run(&text);
+    let d = ksc_population(&m, &o, "d");
+    assert_eq!(d.machines, 2);
+    assert_eq!(
+        d.final_counts[..4],
+        [1, 0, 0, 1],
+        "no_key, active, with reserve, expired"
+    );
+    assert_eq!(d.max_by_state[KSC_EXPIRED], 1);
+    assert_eq!(d.first_in_state[KSC_EXPIRED], Some(10 * DAY));
+    let s = summary(&m, &o);
+    assert_eq!(s["fleets"]["d"]["expired_device_days"], 10.0);
+    assert_eq!(s["ksc_keys"]["k"]["active_on"], 1);
+}
+
+/// KSC-8: k1 (1 device) is held by d/0; k2 (10 devices) starts on day 100. d/1 planned a
+/// sync for day 100 only and never joined the devices waiting for a seat, so d/0's
+/// retirement on day 10 went unnoticed: it had no key until day 100. Now it takes k1 at its
+/// first synchronisation after day 10.
+#[test]
+fn ksc_8_a_seat_freed_before_a_later_key_starts_is_taken() {
+    let text = ksc_scenario(
+        "120d",
+        r#"LicenseKey(name: "k1", source: KeyFile, valid_for: "365d", devices: 1, auto_distribute: true),
+           LicenseKey(name: "k2", source: KeyFile, valid_from: "100d", valid_for: "365d", devices: 10, auto_distribute: true)"#,
+        r#"Fleet(name: "d", site: "hq", count: 2, activation: Ksc(server: "ksc1"))"#,
+        r#"Event(at: "10d", do: RetireMachines(fleet: "d", count: 1))"#,
+        "",
+    );
+    let (m, o) = run(&text);
+    let s = summary(&m, &o);
+    let all = s["fleets"]["d"]["all_licensed_s"].as_u64().unwrap();
+    assert!((10 * DAY..10 * DAY + 15 * 60).contains(&all), "{all}");
+    assert_eq!(s["ksc_keys"]["k1"]["active_on"], 1);
+    assert_eq!(s["ksc_keys"]["k2"]["active_on"], 0);
+}
+
+/// NET-2, KSC-1: thirty PCs are KMS clients and Kaspersky devices on a `Random` schedule.
+/// Planning the reserve sync (k2 starts on day 300) looked months ahead with the machine's
+/// own schedule cursor, which only moves forward; the KMS attempts of the next days were
+/// then answered from the wrong period. The Windows side changed with the kind of a key
+/// starting in 300 days (key file: a reserve to plan; activation code: none). Now the
+/// Windows side is the same whatever the keys, and the same as without Kaspersky at all.
+#[test]
+fn net_2_a_kaspersky_look_ahead_does_not_move_the_windows_schedule() {
+    let scenario = |ksc: &str, k2: &str| {
+        format!(
+            r#"Scenario(
+    name: "cursor", duration: "60d",
+    sites: [Site(name: "hq")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [KmsHost(name: "kms1", site: "hq")],
+    ksc_servers: [KscServer(name: "ksc1", site: "hq", keys: [
+        LicenseKey(name: "k1", source: KeyFile, valid_for: "365d", devices: 100, auto_distribute: true),
+        LicenseKey(name: "k2", source: {k2}, valid_from: "300d", valid_for: "365d", devices: 100, auto_distribute: true)])],
+    fleets: [Fleet(name: "pcs", site: "hq", count: 30, activation: Kms(),
+                   online: Random(mean_on: "8h", mean_off: "16h"){ksc})],
+)"#
+        )
+    };
+    let windows = |text: &str| {
+        let (m, o) = run(text);
+        let mut s = summary(&m, &o);
+        let pcs = s["fleets"]["pcs"].as_object_mut().unwrap();
+        pcs.remove("ksc");
+        (
+            o.outcomes,
+            s["fleets"]["pcs"].clone(),
+            actsim::report::timeseries_csv(&m, &o),
+            actsim::report::attempts_csv(&m, &o),
+        )
+    };
+    let with_ksc = r#", ksc: Ksc(server: "ksc1")"#;
+    let key_file = windows(&scenario(with_ksc, "KeyFile"));
+    let code = windows(&scenario(with_ksc, "ActivationCode"));
+    let alone = windows(&scenario("", "KeyFile"));
+    assert!(key_file.0.iter().sum::<u64>() > 0);
+    assert_eq!(key_file, code);
+    assert_eq!(key_file, alone);
+}
+
+/// KSC-1: devices online 30 s an hour on average, synchronising every 15 minutes. The
+/// search for an online sync slot gave up after 64 slots (NEVER): 51 of 500 devices stayed
+/// expired from day 10 to the end. Now a device wakes up at the last slot tried and
+/// searches on: every device gets the activation code that follows the key.
+#[test]
+fn ksc_1_devices_online_in_short_bursts_keep_synchronising() {
+    let text = ksc_scenario(
+        "60d",
+        r#"LicenseKey(name: "k1", source: KeyFile, valid_for: "10d", devices: 1000, auto_distribute: true),
+           LicenseKey(name: "k2", source: ActivationCode, valid_from: "10d", valid_for: "365d", devices: 1000, auto_distribute: true)"#,
+        r#"Fleet(name: "d", site: "hq", count: 500, activation: Ksc(server: "ksc1"),
+                 online: Random(mean_on: "30s", mean_off: "1h"))"#,
+        "",
+        "",
+    );
+    let (m, o) = run(&text);
+    let d = ksc_population(&m, &o, "d");
+    assert_eq!(d.final_counts[KSC_EXPIRED], 0);
+    assert_eq!(d.final_counts[KSC_ACTIVE], 500);
+    // Each device waits for an online slot, about 120 slots (30 hours) on average.
+    assert!(
+        d.worst_machine_days < 500.0 * 3.0,
+        "{}",
+        d.worst_machine_days
+    );
+    assert_eq!(summary(&m, &o)["ksc_keys"]["k2"]["active_on"], 500);
+}
+
+/// KSC-1: a sync interval of 100,000 days (over 2³² s) overflowed `phase × interval`; the
+/// scenario now runs: the devices get k1 at their first connection, and k2 never (their
+/// next periodic sync lies beyond the run).
+#[test]
+fn ksc_1_a_huge_sync_interval_runs() {
+    let text = ksc_scenario(
+        "30d",
+        r#"LicenseKey(name: "k1", source: KeyFile, valid_for: "10d", devices: 100, auto_distribute: true),
+           LicenseKey(name: "k2", source: KeyFile, valid_from: "5d", valid_for: "365d", devices: 100, auto_distribute: true)"#,
+        r#"Fleet(name: "d", site: "hq", count: 5, activation: Ksc(server: "ksc1"))"#,
+        "",
+        r#"ksc_sync_interval: "100000d""#,
+    );
+    let (m, o) = run(&text);
+    let s = summary(&m, &o);
+    assert_eq!(s["fleets"]["d"]["first_licensed_s"], 0);
+    assert_eq!(s["ksc_keys"]["k1"]["active_on"].as_u64().unwrap(), 5);
+}
+
+/// KSC-5: the warning is raised from 30 to 60 days on day 5. The sync planned for day 70
+/// stayed: the reserve came on day 70. Now every device plans again with the policy in
+/// force: the reserve comes at the first sync from day 40, and `expires_soon_s` is day 40.
+#[test]
+fn ksc_5_a_longer_expiry_warning_brings_the_reserve_sooner() {
+    let text = ksc_scenario(
+        "100d",
+        r#"LicenseKey(name: "k1", source: KeyFile, valid_for: "100d", devices: 5, auto_distribute: true),
+           LicenseKey(name: "k2", source: KeyFile, valid_from: "10d", valid_for: "400d", devices: 5, auto_distribute: true)"#,
+        r#"Fleet(name: "d", site: "hq", count: 1, activation: Ksc(server: "ksc1"))"#,
+        r#"Event(at: "5d", do: SetPolicy(Policy(ksc_expiry_warning: "60d")))"#,
+        "",
+    );
+    let (m, o) = run(&text);
+    let d = ksc_population(&m, &o, "d");
+    let reserve = d.first_in_state[KSC_WITH_RESERVE].unwrap();
+    assert!(
+        (40 * DAY..40 * DAY + 15 * 60).contains(&reserve),
+        "{reserve}"
+    );
+    assert_eq!(d.first_in_state[KSC_EXPIRED], None);
+    assert_eq!(d.first_in_state[KSC_NO_KEY], Some(0));
+    let s = summary(&m, &o);
+    assert_eq!(s["ksc_keys"]["k1"]["expires_soon_s"], 40 * DAY);
+    assert_eq!(s["ksc_keys"]["k2"]["expires_soon_s"], 350 * DAY);
+}
+
+/// KSC-1: a shorter sync interval set on day 5 applies to the syncs already planned: with
+/// a one-day interval, the key starting on day 10 reaches the device within the new
+/// 15-minute interval, not at its next daily sync.
+#[test]
+fn ksc_1_a_shorter_sync_interval_applies_to_planned_syncs() {
+    let text = ksc_scenario(
+        "20d",
+        r#"LicenseKey(name: "k", source: KeyFile, valid_from: "10d", valid_for: "100d", devices: 5, auto_distribute: true)"#,
+        r#"Fleet(name: "d", site: "hq", count: 20, activation: Ksc(server: "ksc1"))"#,
+        r#"Event(at: "5d", do: SetPolicy(Policy(ksc_sync_interval: "15m")))"#,
+        r#"ksc_sync_interval: "1d""#,
+    );
+    let (m, o) = run(&text);
+    let s = summary(&m, &o);
+    let all = s["fleets"]["d"]["all_licensed_s"].as_u64();
+    let first = s["fleets"]["d"]["first_licensed_s"].as_u64().unwrap();
+    assert!((10 * DAY..10 * DAY + 15 * 60).contains(&first), "{first}");
+    assert_eq!(s["ksc_keys"]["k"]["active_on"], 5);
+    assert_eq!(all, None, "5 seats for 20 devices");
+}
+
+/// `actsim trace` names what changed a device's keys: the switch to the reserve at the
+/// active key's end (KSC-5) is not a synchronisation. Both were labelled "Kaspersky keys".
+#[test]
+fn the_trace_says_the_reserve_key_took_over_at_expiry() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_actsim"))
+        .args([
+            "trace",
+            "scenarios/ksc-renewal.ron",
+            "--machine",
+            "workstations/0",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
+    let line = |what: &str| {
+        out.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what}: {out}"))
+            .to_owned()
+    };
+    assert!(line("key expired: reserve key activated").contains("active k-2028, reserve none"));
+    assert!(line("Kaspersky sync").contains("active k-2027, reserve none"));
+    assert!(!out.contains("Kaspersky keys"), "{out}");
+}

@@ -40,8 +40,13 @@ pub fn activates(count: u32, threshold: u32) -> bool {
 #[derive(Debug)]
 pub(crate) struct Kms {
     pub hosts: Table<HostId, KmsHost>,
-    /// KMS-HOST-4: per shared host key, the hosts activated with it so far.
-    key_hosts: Table<HostKeyId, Vec<HostId>>,
+    /// KMS-HOST-4: per shared host key, the hosts activated with it so far and the
+    /// re-activations each has left with it. A host's `reactivations_left` is that of the
+    /// key it holds now; it goes back here when the host installs another key, so a host
+    /// returning to a key finds its own count with that key.
+    key_hosts: Table<HostKeyId, Vec<(HostId, u32)>>,
+    /// The shared host key each host holds now (`None`: a key of its own).
+    host_key: Table<HostId, Option<HostKeyId>>,
     /// Whether each host still publishes itself in DNS (PublishOff stops it).
     publishing: Table<HostId, bool>,
     pub zones: Zones,
@@ -63,6 +68,7 @@ impl Kms {
         Kms {
             hosts,
             key_hosts,
+            host_key: model.kms.hosts.iter().map(|h| h.host_key).collect(),
             publishing: model.kms.hosts.iter().map(|h| h.publish).collect(),
             zones: Zones::at_start(model),
             host_port: model
@@ -178,28 +184,37 @@ impl Kms {
         if !self.hosts[h].can_hold(generation) {
             return KeyInstall::OsCannotHold;
         }
-        let (activated, reactivations) = match host_key {
-            None => (true, OWN_KEY_REACTIVATIONS),
+        // The re-activations left with the key it leaves stay with that key.
+        if let Some(old) = self.host_key[h]
+            && let Some(entry) = self.key_hosts[old].iter_mut().find(|e| e.0 == h)
+        {
+            entry.1 = self.hosts[h].reactivations_left;
+        }
+        self.host_key[h] = host_key;
+        let (result, reactivations) = match host_key {
+            None => (KeyInstall::Activated, OWN_KEY_REACTIVATIONS),
             Some(k) => {
                 let key = &model.kms.host_keys[k];
                 let hosts = &mut self.key_hosts[k];
-                if hosts.contains(&h) {
-                    let left = self.hosts[h].reactivations_left;
-                    (left > 0, left.saturating_sub(1))
-                } else if (hosts.len() as u64) < u64::from(key.max_hosts) {
-                    hosts.push(h);
-                    (true, key.reactivations)
-                } else {
-                    (false, 0)
+                let room = (hosts.len() as u64) < u64::from(key.max_hosts);
+                match hosts.iter_mut().find(|e| e.0 == h) {
+                    // Activated with this key before: one of its re-activations with it.
+                    Some((_, left)) if *left > 0 => {
+                        *left -= 1;
+                        (KeyInstall::Activated, *left)
+                    }
+                    Some(_) => (KeyInstall::NoReactivationsLeft, 0),
+                    None if room => {
+                        hosts.push((h, key.reactivations));
+                        (KeyInstall::Activated, key.reactivations)
+                    }
+                    None => (KeyInstall::OverHostLimit, 0),
                 }
             }
         };
+        let activated = result == KeyInstall::Activated;
         self.hosts[h].install_key(keys.to_vec(), generation, activated, reactivations);
-        if activated {
-            KeyInstall::Activated
-        } else {
-            KeyInstall::OverHostLimit
-        }
+        result
     }
 
     /// Each host's count per pool at `now` as a request would see it (KMS-COUNT-3), without
@@ -216,9 +231,10 @@ impl Kms {
 /// The hosts at t = 0, and the hosts each shared key activated. KMS-HOST-4: a shared host
 /// key activates at most `max_hosts` hosts (the first ones in file order); the others stay
 /// unactivated (KMS-HOST-10). A host with its own key is activated.
-fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, Table<HostKeyId, Vec<HostId>>) {
-    let mut key_hosts: Table<HostKeyId, Vec<HostId>> =
-        model.kms.host_keys.iter().map(|_| Vec::new()).collect();
+type KeyHosts = Table<HostKeyId, Vec<(HostId, u32)>>;
+
+fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, KeyHosts) {
+    let mut key_hosts: KeyHosts = model.kms.host_keys.iter().map(|_| Vec::new()).collect();
     let hosts = model
         .kms
         .hosts
@@ -229,7 +245,7 @@ fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, Table<HostKeyId, Vec
                     let key = &model.kms.host_keys[k];
                     let activated = (key_hosts[k].len() as u64) < u64::from(key.max_hosts);
                     if activated {
-                        key_hosts[k].push(id);
+                        key_hosts[k].push((id, key.reactivations));
                     }
                     (activated, key.reactivations)
                 }
@@ -249,4 +265,74 @@ fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, Table<HostKeyId, Vec
         })
         .collect();
     (hosts, key_hosts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::methods::ports_of_interest;
+    use crate::model::Id;
+
+    /// KMS-HOST-4, KMS-GEN-3: re-activations are counted per host and key. A host activated
+    /// with A (2 re-activations) goes to B (none) and back to A: it uses one of A's, not
+    /// B's count; back on B it has none left with B. Each return to A uses one of A's
+    /// until none is left.
+    #[test]
+    fn kms_host_4_reactivations_are_counted_per_host_and_key() {
+        let model = crate::parse(
+            "keys.ron",
+            br#"Scenario(name: "keys", duration: "1d",
+                sites: [Site(name: "hq")],
+                domains: [Domain(name: "corp", dns_site: "hq")],
+                host_keys: [HostKey(name: "A", max_hosts: 6, reactivations: 2),
+                            HostKey(name: "B", max_hosts: 6, reactivations: 0)],
+                kms_hosts: [KmsHost(name: "kms1", site: "hq", host_key: Some("A"))],
+                fleets: [Fleet(name: "s", site: "hq", count: 1, product: "WindowsServerC", activation: Kms())])"#,
+        )
+        .unwrap();
+        let topology = Topology::new(model.sites.len(), &model.links, ports_of_interest(&model));
+        let mut kms = Kms::new(&model, &topology);
+        let h = HostId::FIRST;
+        let (a, b) = (HostKeyId::from_index(0), HostKeyId::from_index(1));
+        let mut install = |k| kms.install_key(&model, h, &[KeyGroup::ServerC], 8, Some(k));
+        assert_eq!(install(b), KeyInstall::Activated);
+        assert_eq!(install(a), KeyInstall::Activated);
+        assert_eq!(install(b), KeyInstall::NoReactivationsLeft);
+        assert_eq!(install(a), KeyInstall::Activated);
+        assert_eq!(install(a), KeyInstall::NoReactivationsLeft);
+        assert!(!kms.hosts[h].activated);
+        assert_eq!(kms.key_hosts[a], vec![(h, 0)]);
+        assert_eq!(kms.key_hosts[b], vec![(h, 0)]);
+    }
+
+    /// KMS-HOST-4: a `HostReinstall` uses a re-activation of the key the host holds; it is
+    /// that key's count the host finds when it comes back to it.
+    #[test]
+    fn kms_host_4_a_reinstall_uses_the_current_keys_reactivations() {
+        let model = crate::parse(
+            "keys.ron",
+            br#"Scenario(name: "keys", duration: "1d",
+                sites: [Site(name: "hq")],
+                domains: [Domain(name: "corp", dns_site: "hq")],
+                host_keys: [HostKey(name: "A", max_hosts: 6, reactivations: 1),
+                            HostKey(name: "B", max_hosts: 6, reactivations: 5)],
+                kms_hosts: [KmsHost(name: "kms1", site: "hq", host_key: Some("A"))],
+                fleets: [Fleet(name: "s", site: "hq", count: 1, product: "WindowsServerC", activation: Kms())])"#,
+        )
+        .unwrap();
+        let topology = Topology::new(model.sites.len(), &model.links, ports_of_interest(&model));
+        let mut kms = Kms::new(&model, &topology);
+        let h = HostId::FIRST;
+        let (a, b) = (HostKeyId::from_index(0), HostKeyId::from_index(1));
+        kms.hosts[h].reinstall();
+        assert!(kms.hosts[h].activated, "A's one re-activation");
+        assert_eq!(
+            kms.install_key(&model, h, &[KeyGroup::ServerC], 8, Some(b)),
+            KeyInstall::Activated
+        );
+        assert_eq!(
+            kms.install_key(&model, h, &[KeyGroup::ServerC], 8, Some(a)),
+            KeyInstall::NoReactivationsLeft
+        );
+    }
 }

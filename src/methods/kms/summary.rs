@@ -45,7 +45,8 @@ pub struct KeyInstallSummary {
     pub generation: u8,
     /// Whether the host is activated with the new key.
     pub ok: bool,
-    /// Why not: `os_cannot_hold` (the host keeps its old key) or `over_host_limit`.
+    /// Why not: `os_cannot_hold` (the host keeps its old key), `over_host_limit` or
+    /// `no_reactivations_left` (KMS-HOST-4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

@@ -108,6 +108,10 @@ pub enum Need {
     At(SimTime),
     /// A key would serve it but has no free seat: only a seat freed can help.
     Seat,
+    /// KSC-8: a key with room serves it from this instant on, but a key that is full now
+    /// would serve it sooner if a seat were freed: it needs both a sync then and a place
+    /// among the devices waiting for a seat.
+    SeatOrAt(SimTime),
     /// Nothing the storage holds can change it.
     Nothing,
 }
@@ -294,26 +298,27 @@ impl Storage {
         if unassigned {
             return Need::Nothing;
         }
+        // The first instant a candidate with a free seat can serve, and the first a full one
+        // could if a seat were freed.
         let earliest = |candidates: &mut dyn Iterator<Item = (LicenseKeyId, &Stored)>,
                         not_before: SimTime,
                         before: SimTime| {
-            let mut seatless = false;
+            let mut seatless: Option<SimTime> = None;
             let mut at: Option<SimTime> = None;
             for (_, k) in candidates {
                 let t = not_before.max(k.model.valid_from);
                 if t >= before || t >= k.model.expires {
                     continue;
                 }
-                if k.has_seat() {
-                    at = Some(at.map_or(t, |a| a.min(t)));
-                } else {
-                    seatless = true;
-                }
+                let first = if k.has_seat() { &mut at } else { &mut seatless };
+                *first = Some(first.map_or(t, |a| a.min(t)));
             }
             match (at, seatless) {
+                // A full key that would serve sooner: a freed seat can help before `t`.
+                (Some(t), Some(s)) if s < t => Need::SeatOrAt(t),
                 (Some(t), _) => Need::At(t),
-                (None, true) => Need::Seat,
-                (None, false) => Need::Nothing,
+                (None, Some(_)) => Need::Seat,
+                (None, None) => Need::Nothing,
             }
         };
         match slots.active {
@@ -490,6 +495,38 @@ mod tests {
         let mut slots = Slots::default();
         assert!(st.sync(&mut slots, S, true, 0, WARNING).is_empty());
         assert_eq!(st.next_need(slots, S, true, 0, WARNING), Need::Nothing);
+    }
+
+    /// KSC-8: a full key valid now and a key with room valid only later: the device needs a
+    /// sync when the later key starts, and a place among those waiting for a seat, since a
+    /// seat freed on the full key serves it sooner. It used to get only the sync, so a
+    /// freed seat went unnoticed until the later key's start.
+    #[test]
+    fn ksc_8_a_full_key_now_and_a_later_key_with_room_need_both() {
+        let mut st = storage(vec![
+            key("k1", KeySource::KeyFile, 0, 365, 1),
+            key("k2", KeySource::KeyFile, 100 * D, 365, 10),
+        ]);
+        let mut holder = Slots::default();
+        st.sync(&mut holder, S, false, 0, WARNING);
+        assert_eq!(holder.active, Some(id(0)));
+        let waiting = Slots::default();
+        assert_eq!(
+            st.next_need(waiting, S, false, 0, WARNING),
+            Need::SeatOrAt(100 * D)
+        );
+        // The holder leaves: the seat is free, a sync now serves.
+        st.clear(&mut holder);
+        assert_eq!(
+            st.next_need(waiting, S, false, 10 * D, WARNING),
+            Need::At(10 * D)
+        );
+        // A full key that could only serve later than the one with room is no reason to wait.
+        let st = storage(vec![
+            key("k1", KeySource::KeyFile, 0, 365, 10),
+            key("k2", KeySource::KeyFile, 100 * D, 365, 0),
+        ]);
+        assert_eq!(st.next_need(waiting, S, false, 0, WARNING), Need::At(0));
     }
 
     /// A key not yet in its term is distributed from its first day.

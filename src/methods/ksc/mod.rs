@@ -21,12 +21,32 @@ use crate::engine::random::stream_of;
 use crate::model::ksc::managed;
 use crate::model::{KscFleet, KscServerId, LicenseKeyId, MachineId, Model, StateSet, Table};
 use crate::net::topology::{PortId, Topology};
-use crate::probe::Probe;
+use crate::probe::{KeysCause, Probe};
 use crate::time::{NEVER, SimTime};
 use keys::{Need, Slots, Storage};
 
 /// Stream kind of a device's synchronisation phase.
 const PHASE_STREAM: u64 = 0x6b5c;
+/// Slots a search for the next online synchronisation tries before it wakes the device up
+/// to search on (`Ksc::next_sync_slot`).
+const SYNC_SEARCH: usize = 64;
+
+/// KSC-1: the first of a device's periodic synchronisations at or after `t`: every
+/// `interval` from its phase, a fraction of the interval (`phase` / 2³²). In u128 and
+/// saturating, as an interval of more than 2³² s (136 years) overflows u64 in the
+/// product; `NEVER` when the slot lies beyond the end of time.
+fn periodic_slot(t: SimTime, phase: u32, interval: SimTime) -> SimTime {
+    let interval = interval.max(1);
+    let phase = ((u128::from(phase) * u128::from(interval)) >> 32) as SimTime;
+    if t <= phase {
+        phase
+    } else {
+        (t - phase)
+            .div_ceil(interval)
+            .saturating_mul(interval)
+            .saturating_add(phase)
+    }
+}
 
 /// One managed device.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +64,12 @@ struct Device {
     waiting: bool,
     /// In the list of devices that could not reach their server.
     unreachable: bool,
+    /// The state last reported to the probe (`DeviceState` index): the state the observer
+    /// counts it in. A change is reported from it, never from a state recomputed from the
+    /// time: at the instant its key expires, a retirement or re-image (timeline events run
+    /// before machine events) comes before the expiry event, so the device is still counted
+    /// active although `Storage::state` already says expired.
+    reported: u8,
 }
 
 impl Default for Device {
@@ -56,6 +82,7 @@ impl Default for Device {
             persistent: false,
             waiting: false,
             unreachable: false,
+            reported: keys::DeviceState::NoKey.index(),
         }
     }
 }
@@ -110,20 +137,23 @@ impl Ksc {
             .index()
     }
 
-    /// Reports a state change and the keys whose use changed.
+    /// Reports a state change (from the state last reported) and the keys whose use
+    /// changed, and why.
     fn report<P: Probe>(
-        &self,
+        &mut self,
         env: &mut Env<'_, P>,
         m: MachineId,
-        before: u8,
         changed: keys::Changed,
+        cause: KeysCause,
         now: SimTime,
     ) {
+        let before = self.devices[m.index()].reported;
         let after = self.state(m, now);
         if after != before {
             let fleet = env.machines[m].fleet;
             env.probe
                 .transition(m, fleet, StateSet::Ksc, Some(before), Some(after), now);
+            self.device(m).reported = after;
         }
         for key in changed.iter() {
             let k = &self.storage.keys[key];
@@ -131,7 +161,8 @@ impl Ksc {
         }
         if !changed.is_empty() {
             let slots = self.devices[m.index()].slots;
-            env.probe.ksc_keys(m, slots.active, slots.reserve, now);
+            env.probe
+                .ksc_keys(m, slots.active, slots.reserve, cause, now);
         }
     }
 
@@ -166,7 +197,8 @@ impl Ksc {
         let Some(ksc) = Self::fleet_of(env, m) else {
             return;
         };
-        let before = self.state(m, now);
+        // KSC-8: the state the observer counts it in (see `Device::reported`).
+        let before = self.devices[m.index()].reported;
         let mut slots = self.devices[m.index()].slots;
         let changed = self.storage.clear(&mut slots);
         let device = self.device(m);
@@ -194,13 +226,12 @@ impl Ksc {
         let Some(ksc) = Self::fleet_of(env, m) else {
             return;
         };
-        let before = self.state(m, now);
         let mut slots = self.devices[m.index()].slots;
         let changed = self.storage.clear(&mut slots);
         let device = self.device(m);
         device.slots = slots;
         device.expiry_at = NEVER;
-        self.report(env, m, before, changed, now);
+        self.report(env, m, changed, KeysCause::Reinstalled, now);
         if !changed.is_empty() {
             self.seats_freed(env, ksc.server, now);
         }
@@ -237,29 +268,36 @@ impl Ksc {
 
     /// The device's next periodic synchronisation at or after `t` at which it is online
     /// (KSC-1, NET-2); for a device keeping a connection, the first online instant (KSC-3).
+    /// The search looks ahead on a copy of the machine's schedule cursor, which stays at the
+    /// present for the questions about now (of this and of the machine's Windows method).
+    /// After `SYNC_SEARCH` slots falling offline (online periods much shorter than the
+    /// interval) it returns the last slot tried: the device wakes up there, offline, and the
+    /// search goes on from there (`synchronise`) — it never gives up.
     fn next_sync_slot<P>(&self, env: &mut Env<'_, P>, m: MachineId, t: SimTime) -> SimTime {
         let device = self.devices[m.index()];
-        let interval = env.policy.ksc_sync_interval.max(1);
-        let phase = (u64::from(device.phase) * interval) >> 32;
+        let interval = env.policy.ksc_sync_interval;
+        let mut cursor = env.machines.look_ahead(m);
         let mut t = t;
-        // A schedule's online periods last longer than one interval in any realistic
-        // scenario; the bound only keeps a pathological one from looping long.
-        for _ in 0..64 {
-            t = env.machines.next_online(env.model, env.streams, m, t);
+        for _ in 0..SYNC_SEARCH {
+            t = env
+                .machines
+                .next_online_ahead(env.model, env.streams, m, &mut cursor, t);
             if t == NEVER || device.persistent {
                 return t;
             }
-            let slot = if t <= phase {
-                phase
-            } else {
-                phase + (t - phase).div_ceil(interval) * interval
-            };
-            if env.machines.next_online(env.model, env.streams, m, slot) == slot {
+            let slot = periodic_slot(t, device.phase, interval);
+            if slot == NEVER {
+                return NEVER;
+            }
+            let online =
+                env.machines
+                    .next_online_ahead(env.model, env.streams, m, &mut cursor, slot);
+            if online == slot {
                 return slot;
             }
             t = slot;
         }
-        NEVER
+        t
     }
 
     /// Makes sure a synchronisation happens at `at` (keeping an earlier one still due).
@@ -298,14 +336,42 @@ impl Ksc {
                 let at = self.next_sync_slot(env, m, t.max(not_before));
                 self.set_sync(env, m, at, now);
             }
-            Need::Seat => {
-                let device = self.device(m);
-                if !device.waiting {
-                    device.waiting = true;
-                    self.waiting[ksc.server].push(m);
-                }
+            Need::Seat => self.wait_for_seat(m, ksc.server),
+            // KSC-8: a key it could use sooner is full, another will have room later: it
+            // synchronises then, unless a seat freed on the full one serves it before.
+            Need::SeatOrAt(t) => {
+                let at = self.next_sync_slot(env, m, t.max(not_before));
+                self.set_sync(env, m, at, now);
+                self.wait_for_seat(m, ksc.server);
             }
             Need::Nothing => {}
+        }
+    }
+
+    /// Puts the device on its server's list of devices waiting for a freed seat (KSC-8).
+    fn wait_for_seat(&mut self, m: MachineId, server: KscServerId) {
+        let device = self.device(m);
+        if !device.waiting {
+            device.waiting = true;
+            self.waiting[server].push(m);
+        }
+    }
+
+    /// `SetPolicy` changed `ksc_sync_interval` or `ksc_expiry_warning` (KSC-1, KSC-5): every
+    /// present device plans again with the policy in force, so a longer warning brings its
+    /// reserve sooner and a shorter interval its next synchronisation. (A synchronisation
+    /// already planned earlier stays: it finds nothing and plans again.) Devices that cannot
+    /// reach their server keep waiting for the network.
+    pub fn policy_changed<P>(&mut self, env: &mut Env<'_, P>, now: SimTime) {
+        for i in 0..self.devices.len() {
+            let m = MachineId::from_index(i);
+            if self.devices[i].unreachable
+                || !env.machines[m].is_present()
+                || Self::fleet_of(env, m).is_none()
+            {
+                continue;
+            }
+            self.plan(env, m, now, now);
         }
     }
 
@@ -318,10 +384,14 @@ impl Ksc {
         if !due || !env.machines[m].is_present() || Self::fleet_of(env, m).is_none() {
             return;
         }
+        // KSC-5: a key ending at this very instant switches to the reserve first (its own
+        // event may come later among the events of this instant).
+        if self.devices[m.index()].expiry_at == now {
+            self.expiry(env, m, now);
+        }
         self.device(m).sync_at = NEVER;
-        let before = self.state(m, now);
         if let Some(changed) = self.synchronise(env, m, now) {
-            self.report(env, m, before, changed, now);
+            self.report(env, m, changed, KeysCause::Sync, now);
             // The next synchronisation that can change something comes after this one.
             self.plan(env, m, now, now + 1);
         }
@@ -377,22 +447,20 @@ impl Ksc {
             return;
         }
         self.device(m).expiry_at = NEVER;
-        let before = self
-            .storage
-            .state(self.devices[m.index()].slots, now - 1)
-            .index();
         let mut slots = self.devices[m.index()].slots;
         let mut changed = self.storage.at_expiry(&mut slots);
+        let mut cause = KeysCause::ReserveActivated;
         self.device(m).slots = slots;
         let expired = self.storage.state(slots, now) == keys::DeviceState::Expired;
         let mut synced = false;
         if expired && self.devices[m.index()].persistent {
             if let Some(more) = self.synchronise(env, m, now) {
                 changed = changed.and(more);
+                cause = KeysCause::ExpiredSync;
                 synced = true;
             }
         }
-        self.report(env, m, before, changed, now);
+        self.report(env, m, changed, cause, now);
         self.plan(env, m, now, if synced { now + 1 } else { now });
     }
 
@@ -405,5 +473,40 @@ impl Ksc {
 
     pub fn storage(&self) -> &Storage {
         &self.storage
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: SimTime = 86_400;
+
+    /// KSC-1: a device synchronises every interval from a phase of its own.
+    #[test]
+    fn ksc_1_periodic_slots_follow_the_phase() {
+        let half = 1 << 31;
+        assert_eq!(periodic_slot(0, half, 900), 450);
+        assert_eq!(periodic_slot(450, half, 900), 450);
+        assert_eq!(periodic_slot(451, half, 900), 1_350);
+        assert_eq!(periodic_slot(10 * D, 0, 900), 10 * D);
+    }
+
+    /// KSC-1: an interval of 100,000 days (over 2³² s) used to overflow `phase × interval`
+    /// (a wrong slot in release builds, a panic in debug builds); the slots far beyond the
+    /// end of time are `NEVER`.
+    #[test]
+    fn ksc_1_a_huge_interval_does_not_overflow() {
+        let interval = 100_000 * D;
+        let phase = u32::MAX;
+        let expected = ((u128::from(phase) * u128::from(interval)) >> 32) as SimTime;
+        assert!(expected > interval - 2 * D && expected < interval);
+        assert_eq!(periodic_slot(0, phase, interval), expected);
+        assert_eq!(
+            periodic_slot(expected + 1, phase, interval),
+            expected + interval
+        );
+        assert_eq!(periodic_slot(NEVER - 1, phase, SimTime::MAX / 2), NEVER);
+        assert_eq!(periodic_slot(5, 0, 0), 5, "a zero interval counts as 1 s");
     }
 }

@@ -8,8 +8,8 @@
 //! - `Proxy(via)`: a VAMT host at site `via` gathers the machines it reaches (`Tcp(135)`:
 //!   WMI over RPC, from the proxy to the machine) and activates them in one batch every day
 //!   at `PROXY_BATCH_AT`; only the proxy needs `internet` (`Tcp(443)`).
-//! - `Phone(delay)`: someone calls; the activation happens `delay` after it is needed, with
-//!   no network at all.
+//! - `Phone(delay)`: someone calls; the activation happens `delay` (positive) after it is
+//!   needed, with no network at all.
 //!
 //! At zero activations left the attempt fails with 0xC004C020 and the machine stays in
 //! grace, then notification, retrying.
@@ -183,7 +183,10 @@ impl Mak {
                 if words {
                     env.probe.discovery(m, "MAK by telephone".to_owned());
                 }
-                let answer = self.answer(env, m, mak.key, delay, now);
+                // MAK-1: at zero activations left (0xC004C020) it retries every activation
+                // interval, as in the other modes (a retry `delay` later looped at one
+                // instant for a zero delay).
+                let answer = self.answer(env, m, mak.key, retry, now);
                 if matches!(answer, Answer::Success { .. }) {
                     env.machines[m].flags &= !CALLED;
                 }

@@ -50,9 +50,15 @@ pub fn fleet(
             c.not_internet(site, &strs(&a))?;
             MakMode::Proxy { via: site }
         }
-        schema::MakMode::Phone { delay } => MakMode::Phone {
-            delay: c.not_negative(&strs(&at("Phone".into())), "Phone delay", *delay)?,
-        },
+        // A call takes time: a zero delay would be an activation at the instant it is
+        // needed, i.e. no telephone at all.
+        schema::MakMode::Phone { delay } => {
+            let mut anchors = at("Phone".into()).to_vec();
+            anchors.push("delay".into());
+            MakMode::Phone {
+                delay: c.positive(&strs(&anchors), "Phone(delay)", *delay)?,
+            }
+        }
     };
     Ok(MakFleet { key, mode })
 }

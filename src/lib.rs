@@ -16,6 +16,14 @@
 //! `resolve` (file to model) → `world` (the event loop) → `observe` → `report` → `sweep`,
 //! `compare` → `cli`.
 
+// Library code never unwraps, expects or indexes without saying why: each remaining use is
+// allowed where it is, with the reason (a module's ids are in range by construction, a
+// write to memory cannot fail). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 pub mod cli;
 pub mod code;
 pub mod compare;

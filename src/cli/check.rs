@@ -10,7 +10,8 @@ pub fn check(files: &[PathBuf]) -> Exit {
     let mut worst: Option<Error> = None;
     let mut bad = 0;
     for file in files {
-        match crate::load(file) {
+        // What `actsim run` would accept: valid, and within the work budget.
+        match super::load(file, false) {
             Ok(model) => {
                 let machines: u64 = model.fleets.iter().map(|f| f.count).sum();
                 let plural = |n: usize, one: &str, many: &str| {

@@ -4,6 +4,7 @@ use super::{Exit, RunArgs};
 use crate::report;
 use std::io::IsTerminal;
 
+#[allow(clippy::expect_used)] // a summary is plain data with string keys: serialising it cannot fail
 pub fn run(args: &RunArgs) -> Exit {
     let model = match super::load(&args.file, args.allow_large) {
         Ok(model) => model,

@@ -51,6 +51,7 @@ pub fn sweep(args: &SweepArgs) -> Exit {
     }
 }
 
+#[allow(clippy::expect_used)] // the progress template is a constant, checked by every test that runs a sweep
 fn run(args: &SweepArgs) -> Result<(), Error> {
     let sets = args
         .set

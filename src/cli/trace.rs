@@ -1,6 +1,8 @@
 //! `actsim trace FILE --machine FLEET/INDEX [--at TIME] [--seed N]`: every attempt of one
 //! machine, and with `--at` its status in the style of `slmgr /dlv`.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in records built just above
+
 use super::{Exit, TraceArgs};
 use crate::code::Code;
 use crate::error::Error;

@@ -1,6 +1,8 @@
 //! `compare.svg/.png`: per fleet, the licensed share over time of the base (dashed grey)
 //! and the candidate (solid blue); below, the requests per hour of all hosts together.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series of the same run, of equal lengths
+
 use crate::model::Model;
 use crate::report::chart::axis::{self, TimeAxis};
 use crate::report::chart::{Chart, DrawResult, MIN_HEIGHT, Swatch, WIDTH, legend, palette, title};

@@ -4,6 +4,8 @@
 //! With replications, each replication's difference is paired and the mean difference gets a
 //! 95% confidence interval.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series of the same run, of equal lengths
+
 mod chart;
 mod condition;
 

@@ -20,6 +20,8 @@
 //! the numbers run out, the pending events are renumbered 0, 1, 2, … in their order, which
 //! keeps every comparison as it was, and numbering goes on from there.
 
+#![allow(clippy::indexing_slicing)] // indices are bucket positions computed modulo the wheel's own length
+
 use super::SimTime;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

@@ -5,6 +5,8 @@
 //! here are pure: they take the current licence and what happened, and return the new licence
 //! and when the machine should next try. The world only stores the results and schedules.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use crate::code::Code;
 use crate::model::StateSet;
 use crate::time::{NEVER, SimTime};

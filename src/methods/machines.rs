@@ -3,6 +3,8 @@
 //! rarely used ones in arrays of their own. A million machines cost about 85 bytes each and
 //! no allocation per event.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use super::kms::Cmid;
 use super::licence::{Licence, LicenceState, MAX_REARMS};
 use crate::engine::Streams;

@@ -6,6 +6,8 @@
 //! room for no more); validation refuses a list longer than `MAX_ITEMS`, which keeps every
 //! id below the range's top, where `HostId::NONE`-style sentinels live.
 
+#![allow(clippy::indexing_slicing)] // indices are ids that the tables themselves hand out
+
 use std::marker::PhantomData;
 use std::ops::{Index, IndexMut};
 

@@ -2,6 +2,8 @@
 //! of states (its list, in output order); `offline` is reported beside them, separately,
 //! because being offline does not change a licence.
 
+#![allow(clippy::indexing_slicing)] // indices are ids that the tables themselves hand out
+
 /// A family of states, as one method's machines report them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateSet {

@@ -4,6 +4,8 @@
 //! visible, and every change during the run becomes visible to clients only after the
 //! domain's replication delay (DNS-4). Indices therefore stay stable.
 
+#![allow(clippy::indexing_slicing)] // indices are site, domain, port and record positions built from the validated model
+
 use crate::model::{DomainId, HostId, Model, SrvId, SrvTarget, SrvUpdate, Table};
 use crate::time::{NEVER, SimTime};
 

@@ -76,6 +76,11 @@ impl<F: FnMut(u64) -> u64> RandomSchedule<F> {
             }
             cursor.start = end;
             cursor.period += 1;
+            // Schedules of very short periods can take long here between two events:
+            // Ctrl-C is honoured here too (the answer no longer matters then).
+            if cursor.period & 0xFFFF == 0 && crate::interrupt::requested() {
+                return (false, crate::time::NEVER);
+            }
         }
     }
 

@@ -5,6 +5,8 @@
 //! connected-component labelling per port of interest, recomputed only when a topology
 //! event (Block, Allow, LinkDown, LinkUp) happens; an attempt only compares two labels.
 
+#![allow(clippy::indexing_slicing)] // indices are site, domain, port and record positions built from the validated model
+
 use crate::model::{Id, LinkId, LinkModel, PortModel, SiteId, Table};
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
@@ -89,6 +91,7 @@ impl Topology {
         self.recompute();
     }
 
+    #[allow(clippy::expect_used)] // the edge index comes from the same graph
     fn recompute(&mut self) {
         let n = self.graph.node_count();
         self.labels = self

@@ -1,6 +1,8 @@
 //! Expectations (`expect` in a scenario): checked after the run against the samples and the
 //! exact counters. A failure names the time and the value that broke it.
 
+#![allow(clippy::indexing_slicing)] // indices are fleet, population, code and sample positions the observer itself allocates for the model it was given
+
 use super::{Population, PopulationResult, Series};
 use crate::methods::kms::stats::KmsStats;
 use crate::model::{Column, ExpectKind, FleetId, Id, KmsExpect, KscExpect, Model, StateSet, When};
@@ -26,6 +28,7 @@ fn samples(series: &Series, when: When) -> impl Iterator<Item = usize> + '_ {
 
 /// The population an expectation on `fleet` reads, and its column: the family of the state
 /// named (validation made sure the fleet has it), or the fleet's first family for `offline`.
+#[allow(clippy::expect_used)] // validation resolved every expectation's fleet and the family of its state
 fn locate(
     populations: &[PopulationResult],
     fleet: FleetId,
@@ -53,6 +56,7 @@ fn column_name(population: Population, c: usize) -> &'static str {
     population.set.columns().nth(c).unwrap_or("offline")
 }
 
+#[allow(clippy::expect_used)] // validation resolved every expectation's fleet and the family of its state
 pub fn evaluate(
     model: &Model,
     end: SimTime,

@@ -1,6 +1,8 @@
 //! The observer: counters per population, updated on every transition, KMS host statistics,
 //! outcomes by code, and the samples that read them.
 
+#![allow(clippy::indexing_slicing)] // indices are fleet, population, code and sample positions the observer itself allocates for the model it was given
+
 use super::risk::{AtRisk, Horizon};
 use super::{HostSample, MAX_COLUMNS, Outcome, Population, PopulationResult, Row, Series, expect};
 use crate::code::Code;

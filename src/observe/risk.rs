@@ -12,6 +12,8 @@
 //! and the longest renewal interval the run ever has (hosts' own renewal intervals
 //! included): a machine is called at risk only if it is late under every policy in force.
 
+#![allow(clippy::indexing_slicing)] // indices are fleet, population, code and sample positions the observer itself allocates for the model it was given
+
 use crate::time::{DAY, NEVER, SimTime};
 
 /// Renewals more than this late (beyond the renewal interval) put a machine at risk.

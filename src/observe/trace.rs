@@ -1,6 +1,8 @@
 //! `actsim trace`: the life of one machine. Only the traced machine is recorded: for every
 //! other machine each hook is one comparison of machine ids.
 
+#![allow(clippy::indexing_slicing)] // indices are fleet, population, code and sample positions the observer itself allocates for the model it was given
+
 use crate::code::Code;
 use crate::model::{DomainId, FleetId, HostId, LicenseKeyId, MachineId, Pool, ProductId, StateSet};
 use crate::probe::{KeysCause, Probe, StateIndex};

@@ -3,6 +3,8 @@
 //! outcome codes explained and the expectations. No network reference of any kind; a print
 //! stylesheet keeps charts and tables whole on paper.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::chart::palette;
 use super::findings::{self, Severity, Verdict};
 use super::summary::{FleetSummary, Summary};

@@ -198,6 +198,7 @@ fn render(
 }
 
 /// The time series of a run as charts read them (through the same CSV text the run writes).
+#[allow(clippy::expect_used)] // a run's own CSV files always parse (every integration test reads them back)
 pub fn tables_of(model: &Model, outcome: &Outcome) -> RunTables {
     RunTables::parse(model, &files(&data(model, outcome))).expect("the CSV files of a run parse")
 }

@@ -3,6 +3,8 @@
 //! version. Reports read this struct (parsed back from the file by `actsim chart`), never
 //! string paths into JSON.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::findings::{self, Finding, Severity};
 use crate::methods::kms::summary::{self as kms, DnsSummary, HostSummary};
 use crate::methods::ksc::summary::{self as ksc, KeySummary};
@@ -102,6 +104,7 @@ impl Summary {
     }
 
     /// The summary as written to `summary.json`.
+    #[allow(clippy::expect_used)] // a summary is plain data with string keys: serialising it cannot fail
     pub fn to_json(&self) -> Vec<u8> {
         let mut json = serde_json::to_vec_pretty(self).expect("a summary always serialises");
         json.push(b'\n');

@@ -2,6 +2,8 @@
 //! CSV files a run writes. Both `run --out` and `actsim chart DIR` render from these bytes, so
 //! a re-render from the files is byte-identical to the original.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use crate::code::Code;
 use crate::engine::SimTime;
 use crate::model::{Model, StateSet};

@@ -2,6 +2,8 @@
 //! outcomes by code, expectations with ✓/✗. Colour only when asked for (a terminal, and
 //! `NO_COLOR` unset — decided by the caller).
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::findings::{self, Severity, Verdict};
 use super::summary::{FleetSummary, Summary};
 use super::words::short_time as short;

@@ -1,5 +1,7 @@
 //! The scenario in plain words, for chart markers and the HTML report.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use crate::model::{
     ActionModel, Discovery, FleetAction, KmsAction, KscAction, LinkId, LinkModel, MakMode, Method,
     Model, NetAction, OnlineModel, PortModel, SrvTarget,

@@ -7,6 +7,8 @@
 //! timeline, the expectations. Each adds what it declares to the name table `Known`, so
 //! later ones resolve references through it, never by searching a list.
 
+#![allow(clippy::indexing_slicing)] // indices are positions checked just before, in the scenario text or the parsed lists
+
 mod expect;
 mod fleets;
 pub mod limits;

@@ -1,5 +1,7 @@
 //! The timeline: what happens when, in file order.
 
+#![allow(clippy::indexing_slicing)] // indices are positions checked just before, in the scenario text or the parsed lists
+
 use super::network::link_between;
 use super::{Known, MAX_TIMELINE, policy};
 use crate::error::Error;

@@ -125,7 +125,7 @@ impl<I: Id> Names<I> {
             return Err(c.error(&[list, "name: \"\""], format!("a name in {list} is empty")));
         }
         if let Err(why) = safe_name(name) {
-            let quoted = format!("\"{}\"", name.chars().take(40).collect::<String>());
+            let quoted = format!("\"{}", name.chars().take(40).collect::<String>());
             return Err(c.error(
                 &[list, &quoted],
                 format!("{} name in {list}: {why}", self.kind),

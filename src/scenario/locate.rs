@@ -6,6 +6,8 @@
 //! bad site reference inside that fleet. Comments are blanked first so that an anchor never
 //! matches inside one.
 
+#![allow(clippy::indexing_slicing)] // indices are byte offsets found by searching the same text
+
 pub struct Locator {
     /// The source with comments replaced by spaces (same byte offsets).
     text: String,

@@ -68,10 +68,13 @@ fn field_at(source: &str, offset: usize) -> Option<&str> {
 /// The value written at byte `offset`: up to the next `,`, `)` or `]`.
 fn value_at(source: &str, offset: usize) -> &str {
     let rest = source.get(offset..).unwrap_or_default();
-    let end = rest
-        .find([',', ')', ']', '\n'])
-        .unwrap_or(rest.len().min(40));
-    rest[..end].trim()
+    let end = rest.find([',', ')', ']', '\n']).unwrap_or(rest.len());
+    let value = rest[..end].trim();
+    // At most 40 characters of it.
+    match value.char_indices().nth(40) {
+        Some((cut, _)) => &value[..cut],
+        None => value,
+    }
 }
 
 /// Byte offset of 1-based `line`, `column` (characters) in `source`.
@@ -100,6 +103,17 @@ pub fn explain(source: &str, line: usize, column: usize, raw: &str) -> String {
         .map_or(at, |i| {
             i + 1 + source[i + 1..at].len() - source[i + 1..at].trim_start().len()
         });
+    let rest = source.get(at..).unwrap_or_default().trim_end();
+    if !rest.contains(['\n', ')', ']', ',']) {
+        return format!(
+            "the file ends before the scenario is complete (a missing `)` or `]`?): {}",
+            raw.to_lowercase()
+        );
+    }
+    if raw.starts_with("Expected opening `(` for struct `Scenario`") {
+        return "this is not a scenario: a scenario file is `Scenario(` … `)` (after comments)"
+            .to_owned();
+    }
     let Some(field) = field_at(source, token_start) else {
         return raw.to_owned();
     };
@@ -121,6 +135,9 @@ pub fn explain(source: &str, line: usize, column: usize, raw: &str) -> String {
             );
         }
         return format!("{field}: expected text in double quotes, got {value}");
+    }
+    if raw.starts_with("Expected integer") {
+        return format!("{field}: expected a whole number, got {value}");
     }
     if raw.contains("out of bounds") || raw.contains("Invalid digit") {
         return format!("{field}: expected a whole number of at least 0, got {value}");

@@ -1,6 +1,8 @@
 //! `sweep.svg/.png`: each headline metric against the first swept parameter, one line per
 //! combination of the other parameters, with its 95% confidence band.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in results and statistics the sweep itself allocated, one per unit and metric
+
 use super::Shape;
 use super::metrics::HEADLINE;
 use super::stats::Welford;

@@ -1,6 +1,8 @@
 //! The numbers of one run that sweeps and comparisons report: named, flat, `None` when a
 //! thing never happened (a fleet never licensed). Times are in days.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in results and statistics the sweep itself allocated, one per unit and metric
+
 use crate::Outcome;
 use crate::model::{Model, StateSet};
 

@@ -9,6 +9,8 @@
 //! result is its own file; the outputs are a fold of the unit results in unit order, so the
 //! single-machine sweep and the merge of shards print the same bytes.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in results and statistics the sweep itself allocated, one per unit and metric
+
 mod chart;
 pub mod metrics;
 pub mod path;
@@ -89,6 +91,7 @@ impl Shape {
     }
 
     /// A short hash of the whole shape, written in every unit file.
+    #[allow(clippy::expect_used)] // a shape is plain data with string keys: serialising it cannot fail
     pub fn id(&self) -> String {
         let text = serde_json::to_string(self).expect("a shape serialises");
         hex(&Sha256::digest(text.as_bytes()))[..16].to_owned()

@@ -7,6 +7,8 @@
 //! `AnyHost`), and the tree is read back into the schema, so every type check of the
 //! scenario format applies to swept values too.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in results and statistics the sweep itself allocated, one per unit and metric
+
 use crate::scenario::schema::Scenario;
 use serde_json::Value;
 

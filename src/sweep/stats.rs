@@ -1,6 +1,8 @@
 //! Summary statistics folded one value at a time (Welford), so a sweep and the merge of its
 //! shards fold the same values in the same order and print the same bytes.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in results and statistics the sweep itself allocated, one per unit and metric
+
 /// Two-sided 95% quantiles of Student's t for 1–30 degrees of freedom.
 const T975: [f64; 30] = [
     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,

@@ -3,6 +3,8 @@
 //! so a unit file is either complete or absent; a rerun keeps complete units of the same
 //! sweep and version, which makes retries and resumes idempotent.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in results and statistics the sweep itself allocated, one per unit and metric
+
 use super::Shape;
 use super::metrics::Metrics;
 use crate::error::Error;
@@ -41,6 +43,7 @@ pub fn path(dir: &Path, u: u64) -> PathBuf {
 }
 
 /// Writes unit `result` of the sweep `shape` into `dir/units/`, atomically.
+#[allow(clippy::expect_used)] // a unit file is plain data with string keys: serialising it cannot fail
 pub fn write(dir: &Path, shape: &Shape, result: &UnitResult) -> Result<(), Error> {
     let file = UnitFile {
         manifest: Manifest {

@@ -1,6 +1,8 @@
 //! A machine's Windows licence over its life: arrival, attempts (asked of its method),
 //! deadlines, and the counters and events that follow every change.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, fleets and hosts that the model and the world create, in range by construction
+
 use super::{Event, World};
 use crate::code::Code;
 use crate::engine::Scheduler;

@@ -1,5 +1,7 @@
 //! A machine's status at one instant, as `slmgr /dlv` shows it (`actsim trace --at`).
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, fleets and hosts that the model and the world create, in range by construction
+
 use super::World;
 use crate::methods::kms::Cmid;
 use crate::methods::licence::LicenceState;

@@ -1,6 +1,8 @@
 //! Timeline actions: what the admin (or fate) does to the network, the machines, the policy
 //! and the activation methods' servers.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, fleets and hosts that the model and the world create, in range by construction
+
 use super::World;
 use crate::code::Code;
 use crate::methods::Methods;

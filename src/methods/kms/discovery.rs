@@ -2,6 +2,8 @@
 //! failover within one attempt (DNS-6). The records themselves live in `net::dns`; the
 //! cached host (DNS-7) and hosts set by hand (DNS-8) are in `attempt.rs`.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use crate::net::dns::SrvRecord;
 
 /// Picks the next record to try among `untried` (indices into `records`) and removes it from

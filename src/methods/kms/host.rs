@@ -3,6 +3,8 @@
 //! Everything here is a pure function of the requests it is given, so each rule can be
 //! tested without an engine.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use crate::code::Code;
 use crate::model::{HostOs, KeyGroup, Pool, ProductModel};
 use crate::time::SimTime;

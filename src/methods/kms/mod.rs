@@ -2,6 +2,8 @@
 //! (`discovery.rs`), one activation attempt (`attempt.rs`), and the hosts' life during a run
 //! (timeline actions, SRV registration) here.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 mod attempt;
 pub mod discovery;
 pub mod host;
@@ -58,6 +60,7 @@ pub(crate) struct Kms {
 }
 
 impl Kms {
+    #[allow(clippy::expect_used)] // the topology was built with every host port and DNS (methods::ports_of_interest)
     pub fn new(model: &Model, topology: &Topology) -> Self {
         let port_id = |p: PortModel| {
             topology

@@ -2,6 +2,8 @@
 //! counts reached, the hourly peak, stale-record failures. Updated on each request; read at
 //! samples and at the end.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use crate::model::{DomainId, HostId, Id, KeyInstall, Model, Pool, ProductId, Table};
 use crate::time::{HOUR, SimTime};
 

@@ -1,5 +1,7 @@
 //! The Kaspersky section of `summary.json`: one entry per licence key (`ksc_keys`).
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use super::stats::KscStats;
 use crate::model::{ActionModel, KscAction, Model};
 use crate::time::SimTime;

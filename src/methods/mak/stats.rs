@@ -1,6 +1,8 @@
 //! What the observer counts about MAK keys: activations used and left, and when a key ran
 //! out.
 
+#![allow(clippy::indexing_slicing)] // indices are ids of machines, hosts, keys and slots that the model and the world create, in range by construction (a bad one is a bug the tests must catch, not an input error)
+
 use crate::model::{MakKeyId, Model, Table};
 use crate::time::SimTime;
 

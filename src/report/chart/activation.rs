@@ -4,6 +4,8 @@
 //! last panel of each licence key's use against its device limit and the 90/100/110 %
 //! bands at which the server raises its events (KSC-10).
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette};
 use crate::model::{Model, StateSet};

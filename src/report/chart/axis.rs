@@ -1,6 +1,8 @@
 //! What every chart shares: the time axis (calendar dates when the scenario has a `start`,
 //! days otherwise) and the timeline events drawn as labelled vertical markers.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::{DrawResult, palette, text};
 use crate::model::Model;
 use crate::report::words;

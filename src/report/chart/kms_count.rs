@@ -6,6 +6,8 @@
 //! a host at zero is not lost in the axis; a host that does not exist yet (or any more) has
 //! no line there.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
 use crate::model::Model;

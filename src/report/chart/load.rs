@@ -1,6 +1,8 @@
 //! `load.svg/.png`: requests per hour per host (averaged over each sample interval), and
 //! the attempts that did not succeed, by outcome code, per sample interval.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use super::axis::{self, Timeline};
 use super::{Chart, DrawResult, Swatch, WIDTH, palette, text};
 use crate::code::Code;

@@ -7,6 +7,8 @@
 //! Offline is not a licence state: it is drawn as a dashed dark-grey line over the stack.
 //! Hosts and codes use the Okabe–Ito palette, designed for colour-blind readers.
 
+#![allow(clippy::indexing_slicing)] // indices are positions in series and tables built by the same run (equal lengths; files read back are checked by RunTables::parse and check)
+
 use plotters::style::RGBColor;
 
 /// In `FLEET_COLUMNS` order: grace, licensed, oot_grace, notification, offline.

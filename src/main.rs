@@ -5,6 +5,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     // clap exits with code 2 on a bad command line, as outputs.md wants.
     let cli = actsim::cli::Cli::parse();
     actsim::interrupt::install();
@@ -14,3 +15,19 @@ fn main() -> ExitCode {
     }
     ExitCode::from(exit.code())
 }
+
+/// `actsim run ... | head` must end quietly, as `cat` or `grep` do, when the reader has had
+/// enough: Rust ignores SIGPIPE, so every `println!` after the pipe closed would panic (exit
+/// 101 with a backtrace). The default action ends the process at once instead. Outputs are
+/// written before anything is printed, and atomically, so nothing is left half-written.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

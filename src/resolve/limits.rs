@@ -106,6 +106,17 @@ pub fn work(model: &Model) -> (u64, String) {
     (total, worst.1)
 }
 
+/// The events a run of `model` may handle when every attempt fails: `work` counts one
+/// event per machine per renewal interval, and a machine that cannot activate retries every
+/// activation interval instead, up to renewal ÷ activation interval times more (84 × with
+/// the defaults). The budget is checked against `work` — a failing network is what people
+/// simulate, and it is still bounded — and this bound keeps the fuzzer's runs short.
+pub fn worst_work(model: &Model) -> u64 {
+    let (work, _) = work(model);
+    let retry = model.policy.activation_interval.max(1);
+    work.saturating_mul((model.policy.renewal_interval / retry).max(1))
+}
+
 /// Refuses a scenario whose estimated work is over `WORK_BUDGET`, unless `allow_large`.
 pub fn check_work(file: &str, model: &Model, allow_large: bool) -> Result<(), Error> {
     let (events, why) = work(model);

@@ -9,6 +9,7 @@ mod compare;
 mod determinism;
 mod examples;
 mod golden;
+mod invariants;
 mod ksc;
 mod methods;
 mod network;

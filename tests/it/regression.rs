@@ -541,3 +541,30 @@ fn the_trace_says_the_reserve_key_took_over_at_expiry() {
     assert!(line("Kaspersky sync").contains("active k-2027, reserve none"));
     assert!(!out.contains("Kaspersky keys"), "{out}");
 }
+
+/// Bug: `actsim run ... | head` panicked with "failed printing to stdout: Broken pipe" and
+/// exited 101 once the reader had closed the pipe. It now ends as `cat` does: by SIGPIPE,
+/// quietly. (The read end is closed before the run prints, so this does not depend on
+/// timing.)
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_actsim"))
+        .args(["run", "scenarios/quickstart.ron", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(13),
+        "ended by SIGPIPE: {:?}",
+        out.status
+    );
+}

@@ -664,4 +664,48 @@ mod tests {
         assert_eq!(r(&mut h, 4 * 3600), Reply::Count(1));
         assert_eq!(r(&mut h, -5 * 3600), Reply::Refused(Code::ClockSkew));
     }
+
+    proptest::proptest! {
+        /// KMS-COUNT-4, KMS-COUNT-3, KMS-COUNT-6: whatever the requests, restarts and
+        /// reinstalls, a table never holds more than its capacity, the capacity never
+        /// shrinks except on a reinstall, the count a request returns includes the
+        /// requester, and reading a count never exceeds the table.
+        #[test]
+        fn kms_count_4_the_count_never_exceeds_a_capacity_that_only_a_reinstall_shrinks(
+            ops in proptest::collection::vec((0u8..8, 0u64..120, 0i64..(3 * DAY), 0u8..3), 1..400)
+        ) {
+            let mut h = host(&[KeyGroup::ServerC, KeyGroup::Office]);
+            let mut now = 0;
+            let mut capacity = [0usize; 2];
+            for (op, cmid, step, product) in ops {
+                now += step;
+                let (group, threshold) = match product {
+                    0 => (KeyGroup::ClientVl, 25),
+                    1 => (KeyGroup::ServerC, 5),
+                    _ => (KeyGroup::Office, 5),
+                };
+                match op {
+                    0 => h.restart(true),
+                    1 => {
+                        h.reinstall();
+                        capacity = [0; 2];
+                    }
+                    _ => {
+                        let before = h.pool(asking(group, threshold, 1).pool).count();
+                        if let Reply::Count(c) = ask(&mut h, cmid, group, threshold, now) {
+                            proptest::prop_assert!(c >= 1);
+                            proptest::prop_assert!(c as usize <= before as usize + 1);
+                        }
+                    }
+                }
+                for pool in Pool::ALL {
+                    let table = h.pool(pool);
+                    proptest::prop_assert!(table.count() as usize <= table.capacity().max(1));
+                    proptest::prop_assert!(table.capacity() >= capacity[pool.index()]);
+                    proptest::prop_assert!(table.count_at(now, RETENTION) <= table.count());
+                    capacity[pool.index()] = table.capacity();
+                }
+            }
+        }
+    }
 }

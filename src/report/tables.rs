@@ -71,6 +71,7 @@ fn populations(
     name: &str,
     bytes: &[u8],
     set: StateSet,
+    times: &[SimTime],
 ) -> Result<Vec<FleetRows>, TableError> {
     let mut out: Vec<FleetRows> = Population::of(model)
         .into_iter()
@@ -90,6 +91,7 @@ fn populations(
             .iter()
             .position(|(f, _)| Some(f.as_str()) == r.get(2))
             .ok_or_else(|| format!("{name}: row {i}: unknown fleet"))?;
+        at_sample(name, i, r, times, out[fleet].1.len())?;
         let mut counts = [0; MAX_COLUMNS];
         for (c, count) in counts.iter_mut().enumerate().take(set.columns().count()) {
             *count = number(name, i, r.get(3 + c))?;
@@ -136,6 +138,29 @@ fn records(name: &str, bytes: &[u8]) -> Result<Vec<csv::StringRecord>, TableErro
     Ok(rows)
 }
 
+/// Checks that row `row` of file `name`, the `k`-th sample of its fleet, host or key, is
+/// at that sample's time (`times`, from `attempts.csv`): rows of a file edited by hand that
+/// were reordered, or whose times were changed, are refused rather than drawn at the wrong
+/// place.
+fn at_sample(
+    name: &str,
+    row: usize,
+    r: &csv::StringRecord,
+    times: &[SimTime],
+    k: usize,
+) -> Result<(), TableError> {
+    let t = number(name, row, r.get(0))?;
+    match times.get(k) {
+        Some(&expected) if expected == t => Ok(()),
+        Some(&expected) => Err(format!(
+            "{name}: row {row}: time_s is {t}, but this sample is at {expected}"
+        )),
+        None => Err(format!(
+            "{name}: row {row}: more samples than attempts.csv has"
+        )),
+    }
+}
+
 fn number(name: &str, row: usize, field: Option<&str>) -> Result<u64, TableError> {
     field
         .and_then(|f| f.parse().ok())
@@ -151,13 +176,28 @@ impl RunTables {
             mak_remaining: vec![Vec::new(); model.mak_keys.len()],
             ..RunTables::default()
         };
-        t.fleets = populations(model, "timeseries.csv", files.timeseries, StateSet::Windows)?;
+        // The sample times, which every other file's rows must follow.
+        let name = "attempts.csv";
+        let rows = records(name, files.attempts)?;
+        let columns = code_columns(&rows[0]);
+        for (i, r) in rows.iter().enumerate().skip(1) {
+            t.times.push(number(name, i, r.get(0))?);
+            t.attempts.push(codes(name, i, r, &columns)?);
+        }
+        t.fleets = populations(
+            model,
+            "timeseries.csv",
+            files.timeseries,
+            StateSet::Windows,
+            &t.times,
+        )?;
         if Population::of(model).iter().any(|p| p.set == StateSet::Ksc) {
             t.ksc_fleets = populations(
                 model,
                 "ksc_timeseries.csv",
                 files.ksc_timeseries,
                 StateSet::Ksc,
+                &t.times,
             )?;
         }
         if !model.ksc.keys.is_empty() {
@@ -175,6 +215,7 @@ impl RunTables {
                     .iter()
                     .position(|k| Some(k.name.as_str()) == r.get(3))
                     .ok_or_else(|| format!("{name}: row {i}: unknown key"))?;
+                at_sample(name, i, r, &t.times, t.ksc_keys[key].2.len())?;
                 let used = (number(name, i, r.get(4))?, number(name, i, r.get(5))?);
                 t.ksc_keys[key].2.push(used);
             }
@@ -193,6 +234,7 @@ impl RunTables {
                 Some("office") => 1,
                 _ => return Err(format!("{name}: row {i}: unknown pool")),
             };
+            at_sample(name, i, r, &t.times, t.hosts[host][pool].len())?;
             t.hosts[host][pool].push(PoolSample {
                 count: match r.get(4) {
                     Some("") => None,
@@ -203,14 +245,6 @@ impl RunTables {
             });
         }
 
-        let name = "attempts.csv";
-        let rows = records(name, files.attempts)?;
-        let columns = code_columns(&rows[0]);
-        for (i, r) in rows.iter().enumerate().skip(1) {
-            t.times.push(number(name, i, r.get(0))?);
-            t.attempts.push(codes(name, i, r, &columns)?);
-        }
-
         t.fleet_attempts = vec![Vec::new(); t.fleets.len()];
         t.risk = vec![Vec::new(); t.fleets.len()];
         if !t.fleets.is_empty() {
@@ -219,11 +253,13 @@ impl RunTables {
             let columns = code_columns(&rows[0]);
             for (i, r) in rows.iter().enumerate().skip(1) {
                 let f = t.fleet(name, i, r.get(2))?;
+                at_sample(name, i, r, &t.times, t.fleet_attempts[f].len())?;
                 t.fleet_attempts[f].push(codes(name, i, r, &columns)?);
             }
             let name = "risk.csv";
             for (i, r) in records(name, files.risk)?.iter().enumerate().skip(1) {
                 let f = t.fleet(name, i, r.get(2))?;
+                at_sample(name, i, r, &t.times, t.risk[f].len())?;
                 t.risk[f].push(number(name, i, r.get(3))?);
             }
         }
@@ -236,6 +272,7 @@ impl RunTables {
                     .iter()
                     .position(|k| Some(k.name.as_str()) == r.get(2))
                     .ok_or_else(|| format!("{name}: row {i}: unknown key"))?;
+                at_sample(name, i, r, &t.times, t.mak_remaining[key].len())?;
                 t.mak_remaining[key].push(number(name, i, r.get(4))?);
             }
         }

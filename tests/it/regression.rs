@@ -568,3 +568,279 @@ fn a_closed_pipe_ends_the_output_quietly() {
         out.status
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The reliability review (a mutation fuzzer run from outside the repository): one test per
+// finding.
+
+fn actsim_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_actsim"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A minimal valid scenario with `top` fields added and `fleets` as its fleets.
+fn scenario_with(top: &str, fleets: &str, timeline: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "r", duration: "30d", {top}
+    sites: [Site(name: "hq")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [KmsHost(name: "kms1", site: "hq")],
+    fleets: [{fleets}],
+    timeline: [{timeline}],
+)"#
+    )
+}
+
+/// Finding 1: ten one-machine fleets sampled every second for 1,000,000 s ran out of
+/// memory (3.2 GB) before the run ended. The limit bounds samples × series now, and is
+/// checked before anything is allocated.
+#[test]
+fn reliability_1_samples_times_series_are_bounded() {
+    let fleets: Vec<String> = (0..10)
+        .map(|i| format!(r#"Fleet(name: "f{i}", site: "hq", count: 1, activation: Kms())"#))
+        .collect();
+    let text = scenario_with("", &fleets.join(", "), "").replace(
+        r#"duration: "30d","#,
+        r#"duration: "1000000s", sample_every: "1s","#,
+    );
+    let e = actsim::parse("r.ron", text.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("samples") && e.contains("2,000,000"), "{e}");
+}
+
+/// Finding 2: `check` was quadratic in the timeline (40,000 events took over 20 s). It is
+/// linear: an event's position is looked up only when it is in error. 40,000 valid events
+/// check here (a quadratic check would make this test take minutes).
+#[test]
+fn reliability_2_a_long_timeline_checks() {
+    let events = vec![r#"Event(at: "20d", do: HostRestart("kms1"))"#; 40_000].join(",\n");
+    let text = scenario_with(
+        "",
+        r#"Fleet(name: "pcs", site: "hq", count: 5, activation: Kms())"#,
+        &events,
+    );
+    let model = actsim::parse("r.ron", text.as_bytes()).unwrap();
+    assert_eq!(model.timeline.len(), 40_000);
+}
+
+/// Finding 3: a 4-million-character scenario name cost 8 µs per character in `run --out`.
+/// Titles are limited to 200 characters (names of items to 64).
+#[test]
+fn reliability_3_a_huge_name_is_refused() {
+    let text = scenario_with(
+        "",
+        r#"Fleet(name: "pcs", site: "hq", count: 5, activation: Kms())"#,
+        "",
+    )
+    .replace(
+        r#"name: "r""#,
+        &format!(r#"name: "{}""#, "x".repeat(4_000_000)),
+    );
+    let e = actsim::parse("r.ron", text.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("200"), "{}", &e[..e.len().min(300)]);
+}
+
+/// Finding 5: a run that could not write one output (a directory stood where
+/// `report.html` goes) exited 74 but left the files written before it. Now nothing of the
+/// failed run is left: the directory holds exactly what it held before.
+#[test]
+fn reliability_5_a_failed_write_leaves_the_directory_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = actsim_cli(&[
+        "run",
+        "scenarios/quickstart.ron",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
+    let snapshot = |p: &std::path::Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().unwrap().is_file())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    // Something in the way of report.html: a directory of the user's.
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    std::fs::create_dir(out.join("report.html")).unwrap();
+    std::fs::write(out.join("report.html").join("mine.txt"), b"mine").unwrap();
+    let before = snapshot(&out);
+    let second = actsim_cli(&[
+        "run",
+        "scenarios/two-hosts.ron",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(second.status.code(), Some(74), "{}", stderr_of(&second));
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the previous output is left as it was"
+    );
+    assert_eq!(
+        std::fs::read(out.join("report.html").join("mine.txt")).unwrap(),
+        b"mine"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != "out")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging left beside it: {leftovers:?}"
+    );
+}
+
+/// Finding 6: a swept path given twice ran every unit with the last value and labelled
+/// them with the first; `--set seed=` duplicated the seed column; `--replications 0` ran
+/// one. Each is refused as a usage error (2) before anything runs or is written.
+#[test]
+fn reliability_6_sweep_refuses_ambiguous_command_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let out = out.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec![
+                "--set",
+                "fleets.desktops.count=1,2",
+                "--set",
+                "fleets.desktops.count=3",
+            ],
+            "fleets.desktops.count",
+        ),
+        (vec!["--set", "seed=1,2"], "seed"),
+        (
+            vec!["--set", "fleets.desktops.count=1,2", "--replications", "0"],
+            "replications",
+        ),
+    ] {
+        let mut all = vec!["sweep", "scenarios/two-hosts.ron", "--quiet", "--out", out];
+        all.extend(&args);
+        let o = actsim_cli(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr_of(&o));
+        assert!(stderr_of(&o).contains(says), "{args:?}: {}", stderr_of(&o));
+        assert!(!std::path::Path::new(out).exists(), "{args:?} wrote {out}");
+    }
+}
+
+/// Finding 6: `actsim chart` redrew charts from CSV files with absurd values. It checks
+/// the files against the run's own scenario and summary first, and rewrites nothing.
+#[test]
+fn reliability_6_chart_refuses_doctored_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = actsim_cli(&[
+        "run",
+        "scenarios/quickstart.ron",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let report = std::fs::read(out.join("report.html")).unwrap();
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let doctored: Vec<(&str, String)> = vec![
+        // 4 billion machines in grace.
+        ("absurd count", {
+            let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+            let cells: Vec<&str> = lines[1].split(',').collect();
+            let mut cells: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+            cells[3] = "4000000000".into();
+            lines[1] = cells.join(",");
+            lines.join("\n") + "\n"
+        }),
+        // Rows in reverse order.
+        ("reversed", {
+            let mut lines: Vec<&str> = csv.lines().collect();
+            lines[1..].reverse();
+            lines.join("\n") + "\n"
+        }),
+        // A time far beyond the run.
+        ("far time", csv.replacen("\n0,", "\n99999999999999999,", 1)),
+    ];
+    for (what, text) in doctored {
+        std::fs::write(out.join("timeseries.csv"), &text).unwrap();
+        let o = actsim_cli(&["chart", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(65), "{what}: {}", stderr_of(&o));
+        assert_eq!(
+            std::fs::read(out.join("report.html")).unwrap(),
+            report,
+            "{what}"
+        );
+    }
+}
+
+/// Finding 6: `merge` accepted units written by another actsim version.
+#[test]
+fn reliability_6_merge_refuses_units_of_another_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep");
+    let o = actsim_cli(&[
+        "sweep",
+        "scenarios/two-hosts.ron",
+        "--set",
+        "fleets.desktops.count=20,40",
+        "--quiet",
+        "--out",
+        sweep.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    let unit = sweep.join("units").join("u000000.json");
+    let unit = if unit.exists() {
+        unit
+    } else {
+        std::fs::read_dir(sweep.join("units"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path()
+    };
+    let text = std::fs::read_to_string(&unit).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(text.contains(version));
+    std::fs::write(&unit, text.replace(version, "0.0.0-other")).unwrap();
+    let merged = dir.path().join("merged");
+    let o = actsim_cli(&[
+        "merge",
+        sweep.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr_of(&o).contains("0.0.0-other"), "{}", stderr_of(&o));
+    assert!(!merged.exists());
+}
+
+/// Finding 9: `/dev/zero` as the scenario was read until memory ran out. Input stops at
+/// 64 MB and is refused.
+#[cfg(unix)]
+#[test]
+fn reliability_9_an_endless_input_is_cut_at_64_mb() {
+    let o = actsim_cli(&["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(65), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("64 MB"), "{}", stderr_of(&o));
+}

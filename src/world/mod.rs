@@ -152,8 +152,12 @@ impl<'m, P: Probe> World<'m, P> {
         }
         let checkpoints = checkpoints(self.model, self.end);
         let next = self.run_events(&checkpoints);
-        for &c in &checkpoints[next..] {
-            self.sample(c);
+        // An interrupted run is thrown away: the samples left would only cost time (each
+        // one walks every machine's online schedule up to its instant).
+        if !crate::interrupt::requested() {
+            for &c in &checkpoints[next..] {
+                self.sample(c);
+            }
         }
         Ran {
             probe: self.probe,
@@ -193,6 +197,10 @@ impl<'m, P: Probe> World<'m, P> {
             // A sample shows the state at the end of its instant: take every sample
             // strictly before the next event.
             while next < checkpoints.len() && checkpoints[next].0 < t {
+                // A sample can be slow (see `run`): Ctrl-C is honoured between samples too.
+                if crate::interrupt::requested() {
+                    return next;
+                }
                 self.sample(checkpoints[next]);
                 next += 1;
             }

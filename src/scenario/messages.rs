@@ -58,10 +58,15 @@ fn field_at(source: &str, offset: usize) -> Option<&str> {
     let before = source.get(..offset)?;
     let colon = before.rfind(':')?;
     let head = before[..colon].trim_end();
-    let start = head
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    let name = &head[start..];
+    // The identifier ending the text, counted in bytes of whole characters (the text may
+    // hold any Unicode before it).
+    let len: usize = head
+        .chars()
+        .rev()
+        .take_while(|&c| c.is_alphanumeric() || c == '_')
+        .map(char::len_utf8)
+        .sum();
+    let name = head.get(head.len() - len..)?;
     (!name.is_empty()).then_some(name)
 }
 
@@ -191,5 +196,17 @@ mod tests {
         let s = "X(by: 1)";
         let (l, c) = at(s, "1)");
         assert!(explain(s, l, c, "Expected string").starts_with("by: a duration is a quoted"));
+    }
+
+    /// Found by the fuzzer: a field name read back over non-ASCII text cut a character in
+    /// two and panicked.
+    #[test]
+    fn non_ascii_text_before_an_error_does_not_panic() {
+        let s = "Domain(name: \"co\u{38a}\u{38b}ns_site: \"hq\")";
+        let (l, c) = at(s, "hq");
+        assert!(explain(s, l, c, "Expected comma").contains("Expected comma"));
+        let s = "X(\u{38b}: 1.5)";
+        let (l, c) = at(s, ".5");
+        assert!(!explain(s, l, c, "Expected comma").is_empty());
     }
 }

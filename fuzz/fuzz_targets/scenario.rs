@@ -7,6 +7,8 @@ use libfuzzer_sys::fuzz_target;
 
 /// Runs only scenarios this small, so each input takes milliseconds.
 const MAX_WORK: u64 = 200_000;
+/// ... and keep this few sample values (the outputs are built and read back from them).
+const MAX_SAMPLE_VALUES: u64 = 100_000;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(model) = actsim::parse("fuzz.ron", data) else {
@@ -14,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     };
     // The worst case (every attempt failing), not the healthy-network estimate: a network
     // without a reachable host retries every activation interval.
-    if actsim::resolve::limits::worst_work(&model) > MAX_WORK {
+    let limits = (
+        actsim::resolve::limits::worst_work(&model),
+        actsim::resolve::limits::samples(&model) * actsim::resolve::limits::series(&model),
+    );
+    if limits.0 > MAX_WORK || limits.1 > MAX_SAMPLE_VALUES {
         return;
     }
     let outcome = actsim::run(&model, model.seed);

@@ -29,13 +29,61 @@ fn check_metrics(conditions: &[Condition], valid: &[String]) -> Result<(), Error
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map_or(String::new(), |(_, n)| format!(" (did you mean {n:?}?)"));
         return Err(Error::Usage(format!(
-            "--fail-if {:?}: no metric {:?} in both scenarios{nearest}. The metrics are: {}",
+            "--fail-if {:?}: no metric {:?} in both scenarios{nearest}. The metrics are:\n{}",
             c.text,
             c.metric(),
-            valid.join(", ")
+            listing(valid)
         )));
     }
     Ok(())
+}
+
+/// Metric names, grouped so that a long list reads: the totals, then per kind of item
+/// (`fleet`, `host`, `mak`, `ksc`) its metrics once and the items' names, then the codes.
+fn listing(names: &[String]) -> String {
+    let mut totals: Vec<&str> = Vec::new();
+    let mut codes: Vec<&str> = Vec::new();
+    // (kind, metrics, items), in order of first appearance.
+    let mut kinds: Vec<(&str, Vec<&str>, Vec<&str>)> = Vec::new();
+    for n in names {
+        if let Some(code) = n.strip_prefix("outcome.") {
+            codes.push(code);
+            continue;
+        }
+        let parts = n
+            .split_once('.')
+            .and_then(|(kind, rest)| rest.rsplit_once('.').map(|(item, m)| (kind, item, m)));
+        let Some((kind, item, metric)) = parts else {
+            totals.push(n);
+            continue;
+        };
+        match kinds.iter_mut().find(|k| k.0 == kind) {
+            Some((_, metrics, items)) => {
+                if !metrics.contains(&metric) {
+                    metrics.push(metric);
+                }
+                if !items.contains(&item) {
+                    items.push(item);
+                }
+            }
+            None => kinds.push((kind, vec![metric], vec![item])),
+        }
+    }
+    let mut lines = vec![format!("  {}", totals.join(", "))];
+    for (kind, metrics, items) in kinds {
+        lines.push(format!(
+            "  {kind}.NAME.{{{}}} with NAME one of: {}",
+            metrics.join(", "),
+            items.join(", ")
+        ));
+    }
+    if !codes.is_empty() {
+        lines.push(format!(
+            "  outcome.CODE with CODE one of: {}",
+            codes.join(", ")
+        ));
+    }
+    lines.join("\n")
 }
 
 fn run(args: &CompareArgs) -> Result<Exit, Error> {

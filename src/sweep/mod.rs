@@ -395,6 +395,13 @@ pub fn junit(shape: &Shape, units: &[UnitResult]) -> Vec<u8> {
         .enumerate()
         .map(|(c, (per_metric, runs))| {
             let expectations = runs.first().map_or(&[][..], |u| &u.expectations[..]);
+            // Unique per combination (readers group cases by classname), without the dots
+            // Jenkins would read as packages.
+            let classname = if shape.sets.is_empty() {
+                "sweep".to_owned()
+            } else {
+                format!("sweep {}", describe(shape, c as u64)).replace('.', "_")
+            };
             let cases = expectations
                 .iter()
                 .enumerate()
@@ -435,7 +442,7 @@ pub fn junit(shape: &Shape, units: &[UnitResult]) -> Vec<u8> {
                     });
                     Case {
                         name: e.expect.clone(),
-                        classname: "sweep".to_owned(),
+                        classname: classname.clone(),
                         failure,
                     }
                 })

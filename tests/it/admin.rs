@@ -3,20 +3,9 @@
 //! one thing, shell completions, manual pages, `--version` with the commit, and the progress
 //! of long runs.
 
+use super::support::{actsim, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn actsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Command;
 
 /// A directory holding somebody's own report.html.
 fn foreign(dir: &Path) -> std::path::PathBuf {

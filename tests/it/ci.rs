@@ -3,20 +3,9 @@
 //! checked in Rust always), GitHub annotations, `FILE:LINE` of failed expectations,
 //! `compare --json`, and the GitHub Actions and GitLab CI jobs of docs/ci.md run here.
 
+use super::support::{actsim, text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn actsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// One test case of a report: its suite, name, and failure message if it failed.
 #[derive(Debug)]
@@ -745,6 +734,9 @@ fn bash(cwd: &Path, script: &str, env: &[(&str, &str)]) -> Output {
     c.output().unwrap()
 }
 
+/// A job of docs/ci.md: its name, its script and the variables its CI server sets.
+type Job<'a> = (&'a str, &'a String, Vec<(&'a str, &'a str)>);
+
 /// The jobs of docs/ci.md, run here: a change that makes the hosts answer seven times as
 /// many requests is blocked with a JUnit report naming the condition; a harmless change
 /// passes.
@@ -771,7 +763,7 @@ fn the_ci_jobs_of_the_docs_run_and_gate_the_change() {
         (r#"renewal_interval: "1d""#, true),
         (r#"cmid_retention: "30d""#, false),
     ] {
-        let jobs: [(&str, &String, Vec<(&str, &str)>); 2] = [
+        let jobs: [Job; 2] = [
             (
                 "github",
                 &github,

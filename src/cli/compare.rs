@@ -222,7 +222,9 @@ mod tests {
         let e = check_metrics(&typo, &valid).unwrap_err().to_string();
         assert!(e.contains("did you mean \"requests\"?"), "{e}");
         assert!(
-            e.contains("requests, failures, fleet.pcs.min_licensed_share"),
+            e.contains(
+                "  requests, failures\n  fleet.NAME.{min_licensed_share} with NAME one of: pcs"
+            ),
             "{e}"
         );
         assert!(!e.contains("compare.csv"), "{e}");

@@ -565,3 +565,62 @@ impl<'n> Aligner<'n> {
 pub fn metric(metrics: &Metrics, name: &str) -> Option<Option<f64>> {
     metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(u: u64, names: &[&str]) -> UnitResult {
+        UnitResult {
+            unit: u,
+            seed: 0,
+            metrics: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), Some(i as f64)))
+                .collect(),
+            expectations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn metrics_of_items_some_units_lack_go_after_the_ones_they_follow() {
+        let units = [
+            unit(0, &["requests", "host.a.requests", "outcome.activated"]),
+            unit(1, &["requests", "host.a.requests", "outcome.activated"]),
+            unit(
+                2,
+                &[
+                    "requests",
+                    "host.a.requests",
+                    "host.b.requests",
+                    "outcome.activated",
+                ],
+            ),
+            unit(3, &["requests", "host.b.requests", "outcome.activated"]),
+        ];
+        let names = metric_names(&units);
+        assert_eq!(
+            names,
+            [
+                "requests",
+                "host.a.requests",
+                "host.b.requests",
+                "outcome.activated"
+            ]
+        );
+        let mut align = Aligner::new(&names);
+        assert_eq!(
+            align.row(&units[0]),
+            [Some(0.0), Some(1.0), None, Some(2.0)]
+        );
+        assert_eq!(
+            align.row(&units[3]),
+            [Some(0.0), None, Some(1.0), Some(2.0)]
+        );
+        assert_eq!(
+            align.row(&units[2]),
+            [Some(0.0), Some(1.0), Some(2.0), Some(3.0)]
+        );
+    }
+}

@@ -120,6 +120,12 @@ fn commit(dir: &Path, staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), E
     for (i, name) in names.enumerate() {
         let target = dir.join(name);
         let staged = staging.join("new").join(name);
+        // The marker never changes: one already there stays. Moving it aside and back, as
+        // other files are, would race with another writer into the same directory (the
+        // threads of a sweep each write their unit into units/), which then finds it gone.
+        if name == MARKER && target.is_file() {
+            continue;
+        }
         let step = || -> Result<Option<PathBuf>, Error> {
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -203,6 +209,25 @@ mod tests {
         assert!(write_atomically(&bad, &[("a.txt", vec![])]).is_err());
         assert!(write_atomically(&out, &[("a.txt", b"a".to_vec())]).is_ok());
         assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"a");
+    }
+
+    #[test]
+    fn writers_into_one_directory_do_not_trip_over_its_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let units = dir.path().join("units");
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let units = &units;
+                scope.spawn(move || {
+                    for u in 0..50 {
+                        let name = format!("u{t}-{u}.json");
+                        write_atomically(units, &[(&name, vec![])]).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read_dir(&units).unwrap().count(), 4 * 50 + 1);
+        assert!(units.join(MARKER).is_file());
     }
 
     #[test]

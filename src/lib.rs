@@ -10,11 +10,11 @@
 //! println!("{}", actsim::report::text(&model, &summary, false));
 //! ```
 //!
-//! Layers, each using only those before it: `time`, `engine` (queue, random streams) and
-//! `code` → `model` (the resolved scenario) → `scenario` (the file's language) → `probe`
-//! (what observers receive) → `net` → `methods` (one folder per activation method) →
-//! `resolve` (file to model) → `world` (the event loop) → `observe` → `report` → `sweep`,
-//! `compare` → `cli`.
+//! Layers, each using only those before it: `time`, `engine` (queue, random streams),
+//! `progress` (how far a run has got) and `code` → `model` (the resolved scenario) →
+//! `scenario` (the file's language) → `probe` (what observers receive) → `net` → `methods`
+//! (one folder per activation method) → `resolve` (file to model) → `world` (the event loop)
+//! → `observe` → `report` → `sweep`, `compare` → `cli`.
 
 // Library code never unwraps, expects or indexes without saying why: each remaining use is
 // allowed where it is, with the reason (a module's ids are in range by construction, a
@@ -36,6 +36,7 @@ pub mod net;
 pub mod numbers;
 pub mod observe;
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod resolve;
 pub mod scenario;
@@ -51,5 +52,14 @@ pub use resolve::{load, parse};
 /// Runs a validated scenario with `seed` (normally `model.seed`; `--seed` overrides it).
 pub fn run(model: &Model, seed: u64) -> Outcome {
     let ran = world::World::new(model, seed, observe::Observer::new(model)).run(None);
+    ran.probe.finish(model, model.duration, ran.events)
+}
+
+/// `run`, reporting how far it has got to `progress` (for a progress bar); the outcome is
+/// the same.
+pub fn run_watched(model: &Model, seed: u64, progress: &progress::Progress) -> Outcome {
+    let ran = world::World::new(model, seed, observe::Observer::new(model))
+        .watched(progress)
+        .run(None);
     ran.probe.finish(model, model.duration, ran.events)
 }

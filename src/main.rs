@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let exit = actsim::cli::execute(cli);
     if let actsim::cli::Exit::Error(e) = &exit {
         eprintln!("{e}");
+        actsim::cli::github::annotate_error(e);
     }
     ExitCode::from(exit.code())
 }

@@ -13,6 +13,41 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A measured value at a sensible precision for people: at most 7 significant digits and 4
+/// decimals, without trailing zeros, so float noise never shows (198235.80000000002 →
+/// "198235.8", 0.98765 → "0.9877", 10433.0 → "10433"). Infinite values are "never"'s
+/// stand-in in comparisons and print as "inf".
+pub fn decimal(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN"
+        } else if x > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        }
+        .to_owned();
+    }
+    let magnitude = if x == 0.0 {
+        0
+    } else {
+        x.abs().log10().floor() as i32
+    };
+    let decimals = (6 - magnitude).clamp(0, 4) as usize;
+    let text = format!("{x:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    // -0.00001 rounds to "-0".
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +58,21 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(7_200), "7,200");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn decimals_without_float_noise() {
+        assert_eq!(decimal(198_235.800_000_000_02), "198235.8");
+        assert_eq!(decimal(10_433.0), "10433");
+        assert_eq!(decimal(0.987_654_3), "0.9877");
+        assert_eq!(decimal(0.642_5), "0.6425");
+        assert_eq!(decimal(30.452_6), "30.4526");
+        assert_eq!(decimal(1.0), "1");
+        assert_eq!(decimal(0.0), "0");
+        assert_eq!(decimal(-0.000_01), "0");
+        assert_eq!(decimal(-2.5), "-2.5");
+        assert_eq!(decimal(12_345_678.9), "12345679");
+        assert_eq!(decimal(0.1 + 0.2), "0.3");
+        assert_eq!(decimal(f64::INFINITY), "inf");
     }
 }

@@ -28,6 +28,7 @@ pub fn check(files: &[PathBuf]) -> Exit {
             }
             Err(e) => {
                 eprintln!("{e}");
+                super::github::annotate_error(&e);
                 bad += 1;
                 if worst.as_ref().is_none_or(|w| e.exit_code() < w.exit_code()) {
                     worst = Some(e);

@@ -3,17 +3,24 @@
 
 mod check;
 mod compare;
-mod run;
+pub mod github;
+mod progress;
+pub mod run;
+mod shell;
 mod sweep;
 mod trace;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// `--version`: the package version, and the git commit when built from a git checkout
+/// ("0.1.0 (git 715ea52a1b2c)"; build.rs).
+pub const VERSION: &str = env!("ACTSIM_VERSION");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "actsim",
-    version,
+    version = VERSION,
     about = "Deterministic simulator of software-activation networks"
 )]
 pub struct Cli {
@@ -36,14 +43,7 @@ pub enum Command {
     /// Run a scenario for every combination of swept values, several seeds each.
     Sweep(SweepArgs),
     /// Join the unit results of sweep shards into the outputs of the whole sweep.
-    Merge {
-        /// Output directories of `actsim sweep --shard` runs.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Where to write runs.csv, summary.csv and the chart.
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Merge(MergeArgs),
     /// Run two scenarios with the same seeds and report what the change did.
     Compare(CompareArgs),
     /// Every attempt of one machine; with --at, its status then (slmgr /dlv style).
@@ -54,6 +54,33 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the shell completion script for SHELL on stdout.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout, or write one page per command into --dir.
+    Man {
+        /// Write actsim.1 and actsim-COMMAND.1 for every command into this directory.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Output directories of `actsim sweep --shard` runs.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write runs.csv, summary.csv and the chart.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also write a JUnit XML report: per combination, one test case per expectation.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write into --out even if it is a non-empty directory actsim did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,6 +110,10 @@ pub struct RunArgs {
     /// Write into --out even if it is a non-empty directory actsim did not write.
     #[arg(long)]
     pub force: bool,
+    /// Also write a JUnit XML report (one test case per expectation, failed with its time
+    /// and value; metrics as properties) for CI servers.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,8 +121,9 @@ pub struct SweepArgs {
     /// The scenario file (RON).
     pub file: PathBuf,
     /// PATH=V1,V2,...: a field by dotted path (fleets.NAME.count, policy.renewal_interval,
-    /// kms_hosts.NAME.weight, timeline.INDEX.at, ...) and its values. Repeatable: every
-    /// combination runs.
+    /// kms_hosts.NAME.weight, timeline.INDEX.at, ...) and its values; or a named list and
+    /// which of its items exist (kms_hosts=kms1,kms1+kms2). Repeatable: every combination
+    /// runs.
     #[arg(long)]
     pub set: Vec<String>,
     /// Seeds per combination.
@@ -119,6 +151,10 @@ pub struct SweepArgs {
     /// Write into --out even if it is a non-empty directory actsim did not write.
     #[arg(long)]
     pub force: bool,
+    /// Also write a JUnit XML report: per combination, one test case per expectation (failed
+    /// if it failed in any replication); metric means as properties. Whole sweeps only.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["shard", "shards"])]
+    pub junit: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,9 +169,20 @@ pub struct CompareArgs {
     /// Seed of replication 0 (default: the base scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Exit 1 when this holds, e.g. "notification_machine_days > base". Repeatable.
+    /// Exit 1 when this holds, e.g. "notification_machine_days > base". Repeatable. The
+    /// metric names are checked before anything runs.
     #[arg(long = "fail-if")]
     pub fail_if: Vec<String>,
+    /// List every metric, not only those that changed or that a --fail-if names.
+    #[arg(long)]
+    pub all: bool,
+    /// Print exactly one JSON document on stdout (every metric, the conditions, warnings).
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a JUnit XML report: one test case per --fail-if, failed when it holds;
+    /// every metric as properties.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -207,7 +254,9 @@ pub fn execute(cli: Cli) -> Exit {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Trace(args) => trace::trace(&args),
         Command::Compare(args) => compare::compare(&args),
-        Command::Merge { dirs, out } => sweep::merge(&dirs, &out),
+        Command::Merge(args) => sweep::merge(&args),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { dir } => shell::man(dir.as_deref()),
         Command::Chart { dir, force } => match crate::report::check_out_dir(&dir, force)
             .and_then(|()| crate::report::rerender(&dir))
         {

@@ -1,8 +1,19 @@
-//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet] [--strict]`
+//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet] [--strict] [--junit FILE]`
 
+use super::github::{self, Annotation, Level};
 use super::{Exit, RunArgs};
 use crate::report;
 use std::io::IsTerminal;
+
+/// Runs estimated to handle more events than this (about two seconds at the 12 million
+/// events a second of the million-machine year, README "Performance") show a progress bar.
+pub const PROGRESS_EVENTS: u64 = 25_000_000;
+
+/// Whether a run gets a progress bar: a long one, drawn on a terminal, unless the output is
+/// to be machine-read or silent.
+pub fn progress_wanted(estimated_events: u64, stderr_terminal: bool, args: &RunArgs) -> bool {
+    estimated_events > PROGRESS_EVENTS && stderr_terminal && !args.quiet && !args.json
+}
 
 #[allow(clippy::expect_used)] // a summary is plain data with string keys: serialising it cannot fail
 pub fn run(args: &RunArgs) -> Exit {
@@ -16,16 +27,29 @@ pub fn run(args: &RunArgs) -> Exit {
         return Exit::Error(e);
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let outcome = crate::run(&model, seed);
+    let (events, _) = crate::resolve::limits::work(&model);
+    let outcome = if progress_wanted(events, std::io::stderr().is_terminal(), args) {
+        super::progress::run(&model, seed)
+    } else {
+        crate::run(&model, seed)
+    };
     if crate::interrupt::requested() {
         return Exit::Error(crate::Error::Interrupted);
     }
     let summary = report::summary(&model, seed, &outcome);
+    let file = args.file.display().to_string();
     // Files first: if they cannot be written, nothing is printed as if the run succeeded.
     if let Some(dir) = &args.out
         && let Err(e) = report::write_run(dir, &model, &summary, &outcome)
     {
         return Exit::Error(e);
+    }
+    if let Some(path) = &args.junit {
+        let metrics = crate::sweep::metrics::of(&model, &outcome);
+        let xml = report::junit::run(&file, &model, &summary, &metrics, args.strict);
+        if let Err(e) = report::write_file(path, &xml) {
+            return Exit::Error(e);
+        }
     }
     if args.json {
         let json = serde_json::to_string_pretty(&summary).expect("a summary always serialises");
@@ -34,10 +58,17 @@ pub fn run(args: &RunArgs) -> Exit {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         print!("{}", report::text(&model, &summary, colour));
     }
-    let problems = args.strict && summary.problems().next().is_some();
+    let failed = outcome
+        .expectations
+        .iter()
+        .filter(|e| !e.held)
+        .collect::<Vec<_>>();
     if args.json || args.quiet {
-        for e in outcome.expectations.iter().filter(|e| !e.held) {
-            eprintln!("expectation failed: {}: {}", e.expect, e.detail);
+        for e in &failed {
+            eprintln!(
+                "{file}:{}: expectation failed: {}: {}",
+                e.line, e.expect, e.detail
+            );
         }
         if args.strict {
             for f in summary.problems() {
@@ -45,7 +76,38 @@ pub fn run(args: &RunArgs) -> Exit {
             }
         }
     }
-    if outcome.all_held() && !problems {
+    for e in &failed {
+        let message = format!("{}: {}", e.expect, e.detail);
+        github::annotate(
+            Level::Error,
+            &Annotation {
+                file: Some(&file),
+                line: Some(e.line),
+                title: "actsim: expectation failed",
+                message: &message,
+                ..Annotation::default()
+            },
+        );
+    }
+    // Problems fail the step only with --strict; without, they still show on the PR.
+    let level = if args.strict {
+        Level::Error
+    } else {
+        Level::Warning
+    };
+    for f in summary.problems() {
+        github::annotate(
+            level,
+            &Annotation {
+                file: Some(&file),
+                title: "actsim: problem",
+                message: &f.text,
+                ..Annotation::default()
+            },
+        );
+    }
+    let problems = args.strict && summary.problems().next().is_some();
+    if failed.is_empty() && !problems {
         Exit::Success
     } else {
         Exit::ExpectationFailed

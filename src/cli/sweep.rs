@@ -1,11 +1,10 @@
 //! `actsim sweep FILE --set PATH=V1,V2,... [--replications N] [--shard I/N | --shards N]
 //! [--threads N] [--quiet] --out DIR` and `actsim merge DIR... --out DIR`.
 
-use super::{Exit, SweepArgs};
+use super::{Exit, MergeArgs, SweepArgs};
 use crate::error::Error;
 use crate::sweep::{self, Set, Sweep};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 /// The slice to run: `--shard I/N`, or with `--shards N` the index a cluster scheduler gives
 /// (Slurm job arrays: `SLURM_ARRAY_TASK_ID` from `SLURM_ARRAY_TASK_MIN`; Kubernetes Indexed
@@ -83,7 +82,8 @@ fn run(args: &SweepArgs) -> Result<(), Error> {
         Some(s) => sweep::shard_units(all, s).collect(),
         None => (0..all).collect(),
     };
-    let quiet = args.quiet || !std::io::stdout().is_terminal();
+    // The bar is drawn on stderr: shown only when that is a terminal.
+    let quiet = args.quiet || !std::io::stderr().is_terminal();
     let progress = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
@@ -111,10 +111,14 @@ fn run(args: &SweepArgs) -> Result<(), Error> {
             args.out.join("units").display()
         )),
         None => {
-            let (shape, n) = sweep::merge(std::slice::from_ref(&args.out), &args.out)?;
+            let (shape, units) = sweep::merge(std::slice::from_ref(&args.out), &args.out)?;
+            if let Some(path) = &args.junit {
+                crate::report::write_file(path, &sweep::junit(&shape, &units))?;
+            }
             say(format!(
-                "{n} runs ({ran} run now, {kept} already complete): {} combinations × {} replications; \
+                "{} runs ({ran} run now, {kept} already complete): {} combinations × {} replications; \
                  runs.csv and summary.csv in {}",
+                units.len(),
                 shape.combinations(),
                 shape.replications,
                 args.out.display()
@@ -124,14 +128,22 @@ fn run(args: &SweepArgs) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Exit {
-    match sweep::merge(dirs, out) {
+pub fn merge(args: &MergeArgs) -> Exit {
+    let merged = crate::report::check_out_dir(&args.out, args.force)
+        .and_then(|()| sweep::merge(&args.dirs, &args.out))
+        .and_then(|(shape, units)| {
+            if let Some(path) = &args.junit {
+                crate::report::write_file(path, &sweep::junit(&shape, &units))?;
+            }
+            Ok((shape, units.len()))
+        });
+    match merged {
         Ok((shape, n)) => {
             println!(
                 "merged {n} runs ({} combinations × {} replications) into {}",
                 shape.combinations(),
                 shape.replications,
-                out.display()
+                args.out.display()
             );
             Exit::Success
         }

@@ -5,6 +5,7 @@
 //! over replications are compared; a time that never came counts as infinitely late.
 
 use super::Comparison;
+use crate::numbers::decimal;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
@@ -92,12 +93,18 @@ impl Condition {
         })
     }
 
+    /// The metric the condition reads.
+    pub fn metric(&self) -> &str {
+        &self.metric
+    }
+
     /// Whether the condition holds for the comparison (so the change must be blocked), with
-    /// the values compared, in words. An unknown metric is an error.
-    pub fn holds(&self, c: &Comparison) -> Result<(bool, String), String> {
+    /// the values compared. The metric must be one of the comparison's (the command checks
+    /// names before running anything); an unknown one is an error all the same.
+    pub fn holds(&self, c: &Comparison) -> Result<Verdict, String> {
         let row = c.row(&self.metric).ok_or_else(|| {
             format!(
-                "--fail-if {:?}: no metric {:?} (see compare.csv for the names)",
+                "--fail-if {:?}: no metric {:?} in both scenarios",
                 self.text, self.metric
             )
         })?;
@@ -116,10 +123,45 @@ impl Condition {
             Op::Eq => candidate == rhs,
             Op::Ne => candidate != rhs,
         };
-        Ok((
+        Ok(Verdict {
+            condition: self.text.clone(),
+            metric: self.metric.clone(),
             holds,
-            format!("candidate {candidate} against {rhs} (base {base})"),
-        ))
+            candidate: row.candidate.mean(),
+            base: row.base.mean(),
+            rhs,
+        })
+    }
+}
+
+/// A condition checked: whether it holds, and the means it compared (`None`: a time that
+/// never came, compared as infinitely late).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    pub condition: String,
+    pub metric: String,
+    pub holds: bool,
+    pub candidate: Option<f64>,
+    pub base: Option<f64>,
+    /// The right-hand side as computed (`base * 1.5` → its value); infinite when it names
+    /// a base time that never came (written as null in JSON).
+    pub rhs: f64,
+}
+
+impl Verdict {
+    /// "candidate 10433 against 10433 (base 10433)", at a sensible precision.
+    pub fn detail(&self) -> String {
+        let show = |v: Option<f64>| v.map_or_else(|| "never".to_owned(), decimal);
+        let rhs = if self.rhs.is_infinite() {
+            "never".to_owned()
+        } else {
+            decimal(self.rhs)
+        };
+        format!(
+            "candidate {} against {rhs} (base {})",
+            show(self.candidate),
+            show(self.base)
+        )
     }
 }
 

@@ -9,7 +9,7 @@
 mod chart;
 mod condition;
 
-pub use condition::Condition;
+pub use condition::{Condition, Verdict};
 
 use crate::model::Model;
 use crate::report::tables::RunTables;
@@ -93,10 +93,89 @@ pub fn compare(
 }
 
 fn show(v: Option<f64>) -> String {
-    match v {
-        None => "never".to_owned(),
-        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
-        Some(x) => format!("{x:.4}"),
+    v.map_or_else(|| "never".to_owned(), crate::numbers::decimal)
+}
+
+/// What a scenario is made of, by name, for telling two unrelated scenarios apart.
+fn parts(model: &Model) -> [(&'static str, Vec<&str>); 2] {
+    [
+        (
+            "fleet",
+            model.fleets.iter().map(|f| f.name.as_str()).collect(),
+        ),
+        (
+            "KMS host",
+            model.kms.hosts.iter().map(|h| h.name.as_str()).collect(),
+        ),
+    ]
+}
+
+/// Warnings when base and candidate differ in their fleets or hosts: metrics of a part
+/// only one of them has are not compared, and scenarios with no fleet in common are
+/// probably not two versions of one network.
+pub fn differences(base: &Model, candidate: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((kind, b), (_, c)) in parts(base).into_iter().zip(parts(candidate)) {
+        let quoted = |names: Vec<&&str>| {
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let only_base: Vec<&&str> = b.iter().filter(|n| !c.contains(n)).collect();
+        let only_candidate: Vec<&&str> = c.iter().filter(|n| !b.contains(n)).collect();
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if !only_base.is_empty() {
+            out.push(format!(
+                "{kind}{} {} only in the base: not compared",
+                plural(only_base.len()),
+                quoted(only_base)
+            ));
+        }
+        if !only_candidate.is_empty() {
+            out.push(format!(
+                "{kind}{} {} only in the candidate: not compared",
+                plural(only_candidate.len()),
+                quoted(only_candidate)
+            ));
+        }
+        if kind == "fleet" && !b.is_empty() && !c.is_empty() && !b.iter().any(|n| c.contains(n)) {
+            out.push(
+                "base and candidate have no fleet in common: are they two versions of the \
+                 same network?"
+                    .to_owned(),
+            );
+        }
+    }
+    out
+}
+
+/// Which metrics the printed table lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Shown<'a> {
+    /// Those whose mean changed, and those a condition names.
+    Changed { named: &'a [&'a str] },
+    /// Every metric (`--all`).
+    All,
+}
+
+impl Row {
+    /// Whether the means differ (a value on one side only counts as a change).
+    pub fn changed(&self) -> bool {
+        self.base.mean() != self.candidate.mean()
+    }
+
+    /// "=", "+12", "-0.0312" or "changed" (one side has no value).
+    fn change(&self) -> String {
+        match (self.base.mean(), self.candidate.mean()) {
+            (b, c) if b == c => "=".to_owned(),
+            (Some(_), Some(_)) => {
+                let d = self.change.mean().unwrap_or(0.0);
+                format!("{}{}", if d > 0.0 { "+" } else { "" }, show(Some(d)))
+            }
+            _ => "changed".to_owned(),
+        }
     }
 }
 
@@ -105,41 +184,34 @@ impl Comparison {
         self.rows.iter().find(|r| r.metric == metric)
     }
 
-    /// Rows worth reading: everything but outcome counts that are zero on both sides and the
-    /// event count (an implementation figure).
-    fn interesting(&self) -> impl Iterator<Item = &Row> {
-        self.rows.iter().filter(|r| {
-            r.metric != "events"
-                && !(r.metric.starts_with("outcome.")
-                    && r.base.mean() == Some(0.0)
-                    && r.candidate.mean() == Some(0.0))
-        })
-    }
-
-    /// The table printed by `actsim compare`.
-    pub fn text(&self, base: &str, candidate: &str) -> String {
-        let mut s = format!(
-            "base: {base}\ncandidate: {candidate}\nsame seeds and random streams; {} replication{}\n\n",
-            self.replications,
-            if self.replications == 1 { "" } else { "s" }
-        );
-        let width = self.rows.iter().map(|r| r.metric.len()).max().unwrap_or(6);
+    /// The table printed by `actsim compare`: by default only the metrics that changed (and
+    /// those a condition names), with a line saying how many are left out.
+    pub fn table(&self, shown: Shown) -> String {
+        let rows: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| match shown {
+                Shown::All => true,
+                Shown::Changed { named } => r.changed() || named.contains(&r.metric.as_str()),
+            })
+            .collect();
+        let mut s = String::new();
+        let hidden = self.rows.len() - rows.len();
+        if rows.is_empty() {
+            let _ = writeln!(
+                s,
+                "no metric changed ({} compared; --all lists them)",
+                self.rows.len()
+            );
+            return s;
+        }
+        let width = rows.iter().map(|r| r.metric.len()).max().unwrap_or(6);
         let _ = writeln!(
             s,
             "  {:<width$}  {:>14}  {:>14}  {:>14}  95% CI of change",
             "metric", "base", "candidate", "change"
         );
-        for r in self.interesting() {
-            let (b, c) = (r.base.mean(), r.candidate.mean());
-            let change = match (b, c) {
-                (Some(b), Some(c)) if b == c => "=".to_owned(),
-                (Some(_), Some(_)) => {
-                    let d = r.change.mean().unwrap_or(0.0);
-                    format!("{}{}", if d > 0.0 { "+" } else { "" }, show(Some(d)))
-                }
-                (None, None) => "=".to_owned(),
-                _ => "changed".to_owned(),
-            };
+        for r in rows {
             let ci = r
                 .change
                 .ci95()
@@ -147,16 +219,114 @@ impl Comparison {
                 .map_or(String::new(), |(lo, hi)| {
                     format!("[{}, {}]", show(Some(lo)), show(Some(hi)))
                 });
-            let _ = writeln!(
-                s,
+            let line = format!(
                 "  {:<width$}  {:>14}  {:>14}  {:>14}  {ci}",
                 r.metric,
-                show(b),
-                show(c),
-                change
+                show(r.base.mean()),
+                show(r.candidate.mean()),
+                r.change()
+            );
+            let _ = writeln!(s, "{}", line.trim_end());
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                s,
+                "  ({hidden} more metric{} unchanged; --all lists every metric)",
+                if hidden == 1 { "" } else { "s" }
             );
         }
         s
+    }
+
+    /// The comparison as `compare --json` prints it: every metric with exact values (a time
+    /// that never came is null), the conditions and the warnings.
+    pub fn json(
+        &self,
+        files: (&str, &str),
+        seed: u64,
+        verdicts: &[Verdict],
+        warnings: &[String],
+    ) -> serde_json::Value {
+        let metrics: Vec<serde_json::Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "metric": r.metric,
+                    "changed": r.changed(),
+                    "base_mean": r.base.mean(),
+                    "candidate_mean": r.candidate.mean(),
+                    "change_mean": r.change.mean(),
+                    "change_ci95": r.change.ci95().map(|(lo, hi)| [lo, hi]),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "base": files.0,
+            "candidate": files.1,
+            "seed": seed,
+            "replications": self.replications,
+            "failed": verdicts.iter().any(|v| v.holds),
+            "warnings": warnings,
+            "conditions": verdicts,
+            "metrics": metrics,
+        })
+    }
+
+    /// The JUnit report of `compare --junit`: one case per `--fail-if`, failed when it
+    /// holds; every metric's base and candidate means and change as properties; the
+    /// warnings and the table in `system-out`.
+    pub fn junit(
+        &self,
+        files: (&str, &str),
+        seed: u64,
+        verdicts: &[Verdict],
+        warnings: &[String],
+    ) -> Vec<u8> {
+        use crate::report::junit::{Case, Failure, Suite, classname, xml};
+        let class = format!("compare.{}", classname(files.1));
+        let cases = verdicts
+            .iter()
+            .map(|v| Case {
+                name: format!("--fail-if \"{}\"", v.condition),
+                classname: class.clone(),
+                failure: v.holds.then(|| Failure {
+                    message: v.detail(),
+                    kind: "fail-if",
+                    text: format!(
+                        "{}: --fail-if \"{}\" holds: {}",
+                        files.1,
+                        v.condition,
+                        v.detail()
+                    ),
+                }),
+            })
+            .collect();
+        let mut properties = vec![
+            ("base".to_owned(), files.0.to_owned()),
+            ("candidate".to_owned(), files.1.to_owned()),
+            ("seed".to_owned(), seed.to_string()),
+            ("replications".to_owned(), self.replications.to_string()),
+        ];
+        let cell = |v: Option<f64>| v.map_or_else(String::new, crate::numbers::decimal);
+        for r in &self.rows {
+            properties.push((format!("{}.base", r.metric), cell(r.base.mean())));
+            properties.push((format!("{}.candidate", r.metric), cell(r.candidate.mean())));
+            properties.push((format!("{}.change", r.metric), cell(r.change.mean())));
+        }
+        let mut out = String::new();
+        for w in warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+        out.push_str(&self.table(Shown::Changed { named: &[] }));
+        let suite = Suite {
+            name: format!("compare {} with {}", files.1, files.0),
+            file: Some(files.1.to_owned()),
+            properties,
+            cases,
+            out,
+        };
+        xml("actsim compare", &[suite])
     }
 
     /// `compare.csv`: one row per metric.

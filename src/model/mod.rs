@@ -310,4 +310,7 @@ pub struct ExpectModel {
     pub kind: ExpectKind,
     /// The expectation as the user wrote it, for reports.
     pub text: String,
+    /// The 1-based line of its entry in the scenario file, so a failure can be reported
+    /// as `FILE:LINE` (terminal, JUnit, CI annotations).
+    pub line: usize,
 }

@@ -15,6 +15,8 @@ pub struct ExpectResult {
     pub held: bool,
     /// The decisive value and time, in words.
     pub detail: String,
+    /// The line of its entry in the scenario file.
+    pub line: usize,
 }
 
 /// Sample indices an expectation looks at: every grid sample from `from` on, or the one
@@ -226,6 +228,7 @@ pub fn evaluate(
                 expect: e.text.clone(),
                 held,
                 detail,
+                line: e.line,
             }
         })
         .collect()

@@ -64,6 +64,38 @@ pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Err
     result
 }
 
+/// Writes one file the user named (`--junit FILE`) atomically: to a temporary name beside it,
+/// then renamed over it, so a reader never sees half a file and a failure leaves the previous
+/// one. No marker: the file may go anywhere (a CI workspace, the repository's root).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if path.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::other("a directory stands where this file must go"),
+        ));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::io(path, std::io::Error::other("not a file name")))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let temp = dir.join(format!(
+        ".{}.actsim-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = fs::write(&temp, bytes)
+        .map_err(|e| Error::io(&temp, e))
+        .and_then(|()| fs::rename(&temp, path).map_err(|e| Error::io(path, e)));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
 /// Writes every file (and the marker) under `staging`.
 fn stage(staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
     let _ = fs::remove_dir_all(staging);
@@ -88,6 +120,12 @@ fn commit(dir: &Path, staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), E
     for (i, name) in names.enumerate() {
         let target = dir.join(name);
         let staged = staging.join("new").join(name);
+        // The marker never changes: one already there stays. Moving it aside and back, as
+        // other files are, would race with another writer into the same directory (the
+        // threads of a sweep each write their unit into units/), which then finds it gone.
+        if name == MARKER && target.is_file() {
+            continue;
+        }
         let step = || -> Result<Option<PathBuf>, Error> {
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -171,6 +209,44 @@ mod tests {
         assert!(write_atomically(&bad, &[("a.txt", vec![])]).is_err());
         assert!(write_atomically(&out, &[("a.txt", b"a".to_vec())]).is_ok());
         assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"a");
+    }
+
+    #[test]
+    fn writers_into_one_directory_do_not_trip_over_its_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let units = dir.path().join("units");
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let units = &units;
+                scope.spawn(move || {
+                    for u in 0..50 {
+                        let name = format!("u{t}-{u}.json");
+                        write_atomically(units, &[(&name, vec![])]).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read_dir(&units).unwrap().count(), 4 * 50 + 1);
+        assert!(units.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn one_named_file_replaces_the_old_one_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reports").join("junit.xml");
+        write_file(&path, b"old").unwrap();
+        write_file(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        // Only the file itself: no marker, no temporary left behind.
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("junit.xml")]);
+        assert!(
+            write_file(dir.path(), b"x").is_err(),
+            "a directory is refused"
+        );
     }
 
     #[test]

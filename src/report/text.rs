@@ -384,11 +384,13 @@ pub fn text(model: &Model, summary: &Summary, colour: bool) -> String {
 
     if !summary.expectations.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("Expectations"));
-        for e in &summary.expectations {
+        for (i, e) in summary.expectations.iter().enumerate() {
+            // A failure names the line of its entry, to find it in the file.
             let mark = if e.held {
                 p.colour(AnsiColor::Green, "✓")
             } else {
-                p.colour(AnsiColor::Red, "✗ FAILED")
+                let line = model.expect.get(i).map_or(1, |x| x.line);
+                format!("{} line {line}:", p.colour(AnsiColor::Red, "✗ FAILED"))
             };
             let _ = writeln!(s, "  {mark} {}: {}", e.expect, e.detail);
         }

@@ -19,6 +19,8 @@ pub fn resolve(
     duration: SimTime,
 ) -> Result<Vec<ExpectModel>> {
     let mut expect = Vec::new();
+    // Every entry located in one pass (a scenario may hold many expectations).
+    let lines = c.locator.list_items("expect");
     for (i, e) in declared.iter().enumerate() {
         let anchors_for = |name: &str| vec!["expect".to_owned(), format!("\"{name}\"")];
         let when = |name: &str, from: Option<Duration>, at: Option<Duration>| -> Result<When> {
@@ -149,6 +151,7 @@ pub fn resolve(
         expect.push(ExpectModel {
             kind,
             text: describe(e),
+            line: lines.get(i).map_or(1, |p| p.line),
         });
     }
     Ok(expect)

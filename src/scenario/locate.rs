@@ -75,6 +75,75 @@ impl Locator {
         }
     }
 
+    /// The position of every element of the list field `field` (`expect: [A(..), B(..)]`:
+    /// where `A` and `B` start), whatever their tags, in one pass over the text: locating
+    /// every expectation of a scenario stays linear in its size. Empty if there is no such
+    /// field or it is not a list.
+    pub fn list_items(&self, field: &str) -> Vec<Position> {
+        let Some(start) = self.field_start(field) else {
+            return Vec::new();
+        };
+        let bytes = self.text.as_bytes();
+        let mut i = start + field.len() + 1;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'[') {
+            return Vec::new();
+        }
+        let mut starts = Vec::new();
+        let (mut depth, mut in_string, mut expecting) = (0usize, false, true);
+        i += 1;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else if !b.is_ascii_whitespace() {
+                match b {
+                    b']' | b')' | b'}' if depth == 0 => break,
+                    b',' if depth == 0 => {
+                        expecting = true;
+                        i += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+                if expecting {
+                    starts.push(i);
+                    expecting = false;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        // Offsets to positions, counting lines once from the previous item.
+        let mut out = Vec::with_capacity(starts.len());
+        let (mut line, mut line_start, mut from) = (1, 0, 0);
+        for at in starts {
+            for (k, c) in self.text[from..at].bytes().enumerate() {
+                if c == b'\n' {
+                    line += 1;
+                    line_start = from + k + 1;
+                }
+            }
+            from = at;
+            out.push(Position {
+                line,
+                column: self.text[line_start..at].chars().count() + 1,
+            });
+        }
+        out
+    }
+
     /// The byte offset of a position found by this locator.
     fn offset(&self, p: Position) -> usize {
         let line_start: usize = self
@@ -194,6 +263,21 @@ mod tests {
             }
         );
         assert_eq!(loc.find(&["nowhere"]), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn every_item_of_a_list_whatever_its_tag() {
+        let text = "S(\n expect: [\n  A(fleet: \"x,y\", n: [1, 2]),\n  // B(\n  B(), C((1, 2)),\n ],\n timeline: [E()],\n)";
+        let loc = Locator::new(text);
+        let at = |line, column| Position { line, column };
+        assert_eq!(loc.list_items("expect"), vec![at(3, 3), at(5, 3), at(5, 8)]);
+        assert_eq!(loc.list_items("timeline"), vec![at(7, 13)]);
+        assert!(loc.list_items("fleets").is_empty());
+        assert!(
+            Locator::new("S(expect: [])")
+                .list_items("expect")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod stats;
 mod unit;
 pub use unit::foreign as foreign_unit;
 
-pub use unit::UnitResult;
+pub use unit::{ExpectOutcome, UnitResult};
 
 use crate::Model;
 use crate::error::Error;
@@ -208,6 +208,16 @@ impl Sweep {
             unit: u,
             seed,
             metrics: metrics::of(model, &outcome),
+            expectations: outcome
+                .expectations
+                .iter()
+                .map(|e| ExpectOutcome {
+                    expect: e.expect.clone(),
+                    line: e.line,
+                    held: e.held,
+                    detail: e.detail.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -260,15 +270,15 @@ impl Sweep {
 }
 
 /// Reads every unit of `dirs` and writes the sweep's outputs into `out` (`actsim merge`, and
-/// the end of a whole sweep).
-pub fn merge(dirs: &[std::path::PathBuf], out: &Path) -> Result<(Shape, usize), Error> {
+/// the end of a whole sweep); returns the shape and the units, in unit order.
+pub fn merge(dirs: &[std::path::PathBuf], out: &Path) -> Result<(Shape, Vec<UnitResult>), Error> {
     let (shape, units) = unit::read_all(dirs)?;
     let files = outputs(&shape, &units).map_err(|message| Error::Data {
         path: out.to_owned(),
         message,
     })?;
     crate::report::write_atomically(out, &files)?;
-    Ok((shape, units.len()))
+    Ok((shape, units))
 }
 
 /// "fleets.pcs.count=25, policy.renewal_interval=1d".
@@ -297,15 +307,8 @@ pub fn outputs(
     shape: &Shape,
     units: &[UnitResult],
 ) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    let names: Vec<&str> = units
-        .first()
-        .map(|u| u.metrics.iter().map(|(n, _)| n.as_str()).collect())
-        .unwrap_or_default();
-    if units.iter().any(|u| {
-        u.metrics.len() != names.len() || u.metrics.iter().zip(&names).any(|((a, _), b)| a != b)
-    }) {
-        return Err("the units do not report the same metrics (different scenarios?)".into());
-    }
+    let names = metric_names(units);
+    let mut align = Aligner::new(&names);
     let paths: Vec<&str> = shape.sets.iter().map(|s| s.path.as_str()).collect();
 
     let mut runs = csv::Writer::from_writer(Vec::new());
@@ -322,11 +325,11 @@ pub fn outputs(
             u.seed.to_string(),
         ];
         row.extend(shape.params(c).iter().map(|v| v.to_string()));
-        row.extend(u.metrics.iter().map(|(_, v)| cell(*v)));
+        row.extend(align.row(u).into_iter().map(cell));
         runs.write_record(&row).map_err(|e| e.to_string())?;
     }
 
-    let stats = fold(shape, units, names.len());
+    let stats = fold(shape, units, &mut align);
     let mut summary = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["combination"];
     header.extend(&paths);
@@ -375,19 +378,249 @@ pub fn outputs(
     Ok(files)
 }
 
+/// The JUnit report of a sweep (`--junit`): one suite per combination, named by its values;
+/// one case per expectation, failed if it failed in any replication (with how many, and the
+/// time and value of each failure); the swept values and every metric's mean over the
+/// replications as properties.
+pub fn junit(shape: &Shape, units: &[UnitResult]) -> Vec<u8> {
+    use crate::report::junit::{Case, Failure, Suite, xml};
+    let names = metric_names(units);
+    let mut align = Aligner::new(&names);
+    let stats = fold(shape, units, &mut align);
+    let r = shape.replications as usize;
+    // Units come complete and in unit order: combination c is the c-th run of R units.
+    let suites = stats
+        .iter()
+        .zip(units.chunks(r.max(1)))
+        .enumerate()
+        .map(|(c, (per_metric, runs))| {
+            let expectations = runs.first().map_or(&[][..], |u| &u.expectations[..]);
+            // Unique per combination (readers group cases by classname), without the dots
+            // Jenkins would read as packages.
+            let classname = if shape.sets.is_empty() {
+                "sweep".to_owned()
+            } else {
+                format!("sweep {}", describe(shape, c as u64)).replace('.', "_")
+            };
+            let cases = expectations
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let failed: Vec<(&UnitResult, &ExpectOutcome)> = runs
+                        .iter()
+                        .filter_map(|u| u.expectations.get(i).map(|x| (u, x)))
+                        .filter(|(_, x)| !x.held)
+                        .collect();
+                    let failure = failed.first().map(|(u, x)| {
+                        let replication = |u: &UnitResult| u.unit % shape.replications;
+                        let mut text = format!(
+                            "line {}: {}: failed in {} of {r} replications",
+                            e.line,
+                            e.expect,
+                            failed.len()
+                        );
+                        for (u, x) in &failed {
+                            let _ = write!(
+                                text,
+                                "\nreplication {} (seed {}): {}",
+                                replication(u),
+                                u.seed,
+                                x.detail
+                            );
+                        }
+                        Failure {
+                            message: format!(
+                                "failed in {} of {r} replications; replication {} (seed {}): {}",
+                                failed.len(),
+                                replication(u),
+                                u.seed,
+                                x.detail
+                            ),
+                            kind: "expectation",
+                            text,
+                        }
+                    });
+                    Case {
+                        name: e.expect.clone(),
+                        classname: classname.clone(),
+                        failure,
+                    }
+                })
+                .collect();
+            let mut properties: Vec<(String, String)> = shape
+                .sets
+                .iter()
+                .zip(shape.params(c as u64))
+                .map(|(set, v)| (format!("set {}", set.path), v.to_owned()))
+                .collect();
+            properties.push(("replications".into(), r.to_string()));
+            for (name, w) in names.iter().zip(per_metric) {
+                let mean = w.mean().map_or_else(String::new, crate::numbers::decimal);
+                properties.push((format!("{name}.mean"), mean));
+            }
+            let name = if shape.sets.is_empty() {
+                "the scenario as it is".to_owned()
+            } else {
+                describe(shape, c as u64)
+            };
+            Suite {
+                name,
+                properties,
+                cases,
+                ..Suite::default()
+            }
+        })
+        .collect::<Vec<_>>();
+    xml("actsim sweep", &suites)
+}
+
 /// Per combination, per metric: the values of its replications folded in order.
-fn fold(shape: &Shape, units: &[UnitResult], metrics: usize) -> Vec<Vec<Welford>> {
-    let mut stats = vec![vec![Welford::default(); metrics]; shape.combinations() as usize];
+fn fold(shape: &Shape, units: &[UnitResult], align: &mut Aligner) -> Vec<Vec<Welford>> {
+    let mut stats =
+        vec![vec![Welford::default(); align.names.len()]; shape.combinations() as usize];
     for u in units {
         let c = (u.unit / shape.replications) as usize;
-        for (w, (_, v)) in stats[c].iter_mut().zip(&u.metrics) {
-            w.add(*v);
+        for (w, v) in stats[c].iter_mut().zip(align.row(u)) {
+            w.add(v);
         }
     }
     stats
 }
 
+/// Every metric name of the units, in order. Units of one sweep report the same metrics,
+/// except where a `--set` keeps or drops named items (`kms_hosts=kms1,kms1+kms2`): a name
+/// first seen in a later unit goes right after the name it follows there, so
+/// `host.kms2.*` comes after `host.kms1.*`. Each distinct list of names is looked at once.
+fn metric_names(units: &[UnitResult]) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut previous: Option<&Metrics> = None;
+    for u in units {
+        if previous.is_some_and(|p| same_names(p, &u.metrics)) {
+            continue;
+        }
+        previous = Some(&u.metrics);
+        if u.metrics.iter().all(|(n, _)| known.contains(n.as_str())) {
+            continue;
+        }
+        let mut after: Option<usize> = None;
+        for (n, _) in &u.metrics {
+            match names.iter().position(|x| x == n) {
+                Some(i) => after = Some(i),
+                None => {
+                    let at = after.map_or(0, |i| i + 1);
+                    names.insert(at, n);
+                    known.insert(n);
+                    after = Some(at);
+                }
+            }
+        }
+    }
+    names
+}
+
+fn same_names(a: &Metrics, b: &Metrics) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|((x, _), (y, _))| x == y)
+}
+
+/// A unit's values in the order of the sweep's metric names (`None` for a metric the unit
+/// does not report), with the mapping kept from one unit to the next.
+struct Aligner<'n> {
+    names: &'n [&'n str],
+    /// The names of the last unit aligned, and where each of `names` is among them.
+    layout: Vec<String>,
+    map: Vec<Option<usize>>,
+}
+
+impl<'n> Aligner<'n> {
+    fn new(names: &'n [&'n str]) -> Self {
+        Aligner {
+            names,
+            layout: Vec::new(),
+            map: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, u: &UnitResult) -> Vec<Option<f64>> {
+        let same = self.layout.len() == u.metrics.len()
+            && self.layout.iter().zip(&u.metrics).all(|(a, (b, _))| a == b);
+        if !same {
+            self.layout = u.metrics.iter().map(|(n, _)| n.clone()).collect();
+            let at: std::collections::HashMap<&str, usize> = self
+                .layout
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str(), i))
+                .collect();
+            self.map = self.names.iter().map(|n| at.get(n).copied()).collect();
+        }
+        self.map
+            .iter()
+            .map(|i| i.and_then(|i| u.metrics[i].1))
+            .collect()
+    }
+}
+
 /// Reads the value of a metric by name from a run's metrics.
 pub fn metric(metrics: &Metrics, name: &str) -> Option<Option<f64>> {
     metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(u: u64, names: &[&str]) -> UnitResult {
+        UnitResult {
+            unit: u,
+            seed: 0,
+            metrics: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), Some(i as f64)))
+                .collect(),
+            expectations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn metrics_of_items_some_units_lack_go_after_the_ones_they_follow() {
+        let units = [
+            unit(0, &["requests", "host.a.requests", "outcome.activated"]),
+            unit(1, &["requests", "host.a.requests", "outcome.activated"]),
+            unit(
+                2,
+                &[
+                    "requests",
+                    "host.a.requests",
+                    "host.b.requests",
+                    "outcome.activated",
+                ],
+            ),
+            unit(3, &["requests", "host.b.requests", "outcome.activated"]),
+        ];
+        let names = metric_names(&units);
+        assert_eq!(
+            names,
+            [
+                "requests",
+                "host.a.requests",
+                "host.b.requests",
+                "outcome.activated"
+            ]
+        );
+        let mut align = Aligner::new(&names);
+        assert_eq!(
+            align.row(&units[0]),
+            [Some(0.0), Some(1.0), None, Some(2.0)]
+        );
+        assert_eq!(
+            align.row(&units[3]),
+            [Some(0.0), None, Some(1.0), Some(2.0)]
+        );
+        assert_eq!(
+            align.row(&units[2]),
+            [Some(0.0), Some(1.0), Some(2.0), Some(3.0)]
+        );
+    }
 }

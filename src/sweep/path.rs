@@ -59,12 +59,51 @@ fn value_like(old: &Value, text: &str, path: &str) -> Result<Value, PathError> {
             .or_else(|_| text.parse::<bool>().map(Value::Bool))
             .unwrap_or_else(|_| Value::String(text.to_owned()))),
         Value::Array(_) | Value::Object(_) => Err(format!(
-            "{path}: a list or structure cannot be swept; name one of its plain fields"
+            "{path}: a list or structure cannot be swept; name one of its plain fields (a \
+             list of named items, such as kms_hosts, takes which of them exist: kms1+kms2)"
         )),
     }
 }
 
-/// The scenario with the field at `path` set to `text`.
+/// The names of a list's items, if it is a list of named items (hosts, fleets, sites...).
+fn item_names(items: &[Value]) -> Option<Vec<&str>> {
+    if items.is_empty() {
+        return None;
+    }
+    items
+        .iter()
+        .map(|item| item.get("name").and_then(Value::as_str))
+        .collect()
+}
+
+/// The items of a named list that `text` keeps: names joined by `+` (`kms1+kms2`), each
+/// once, kept in the file's order whatever the order written.
+fn subset(items: &[Value], names: &[&str], text: &str, path: &str) -> Result<Value, PathError> {
+    let wanted: Vec<&str> = text.split('+').map(str::trim).collect();
+    for (i, w) in wanted.iter().enumerate() {
+        if !names.contains(w) {
+            return Err(format!(
+                "{path}={text}: no item named \"{w}\" (the list has {})",
+                names.join(", ")
+            ));
+        }
+        if wanted[..i].contains(w) {
+            return Err(format!("{path}={text}: \"{w}\" is named twice"));
+        }
+    }
+    Ok(Value::Array(
+        items
+            .iter()
+            .zip(names)
+            .filter(|(_, n)| wanted.contains(n))
+            .map(|(item, _)| item.clone())
+            .collect(),
+    ))
+}
+
+/// The scenario with the field at `path` set to `text`; for a list of named items
+/// (`kms_hosts`, `fleets`, `sites`...), `text` names the items that exist, joined by `+`.
+/// Whatever refers to an item left out is then an error of the scenario, as in a file.
 pub fn apply(scenario: &Scenario, path: &str, text: &str) -> Result<Scenario, PathError> {
     if path.split('.').next_back() == Some("name") {
         return Err(format!(
@@ -76,7 +115,14 @@ pub fn apply(scenario: &Scenario, path: &str, text: &str) -> Result<Scenario, Pa
     for segment in path.split('.') {
         node = step(node, segment, path)?;
     }
-    *node = value_like(node, text, path)?;
+    let value = match &*node {
+        Value::Array(items) => match item_names(items) {
+            Some(names) => subset(items, &names, text, path)?,
+            None => value_like(node, text, path)?,
+        },
+        _ => value_like(node, text, path)?,
+    };
+    *node = value;
     serde_json::from_value(tree).map_err(|e| format!("{path}={text}: {e}"))
 }
 
@@ -145,6 +191,30 @@ mod tests {
     }
 
     #[test]
+    fn a_named_list_keeps_the_items_named() {
+        let mut s = scenario();
+        let mut second = s.kms_hosts[0].clone();
+        second.name = "kms2".into();
+        s.kms_hosts.push(second);
+        let one = apply(&s, "kms_hosts", "kms2").unwrap();
+        let names = |s: &Scenario| {
+            s.kms_hosts
+                .iter()
+                .map(|h| h.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&one), ["kms2"]);
+        // File order, whatever the order written.
+        let both = apply(&s, "kms_hosts", "kms2+kms1").unwrap();
+        assert_eq!(names(&both), ["kms1", "kms2"]);
+        // A reference to a host left out is the scenario's error, found by validation.
+        let e = crate::resolve::validate("t.ron", "", one)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("kms1"), "{e}");
+    }
+
+    #[test]
     fn mistakes_are_named() {
         let s = scenario();
         for (path, value, says) in [
@@ -153,7 +223,9 @@ mod tests {
             ("fleets.pcs.count", "many", "many"),
             ("policy.renewal_interval", "1M", "1M"),
             ("fleets.pcs.name", "x", "names"),
-            ("fleets", "3", "list"),
+            ("timeline", "3", "list"),
+            ("fleets", "laptops", "laptops"),
+            ("kms_hosts", "kms1+kms1", "twice"),
         ] {
             let e = apply(&s, path, value).unwrap_err();
             assert!(e.contains(says), "{path}={value}: {e}");

@@ -62,7 +62,9 @@ impl Welford {
 
     /// The 95% confidence interval of the mean.
     pub fn ci95(&self) -> Option<(f64, f64)> {
-        let half = t975(self.n - 1) * self.sd()? / (self.n as f64).sqrt();
+        // sd first: it is None below two values, so n - 1 never underflows.
+        let sd = self.sd()?;
+        let half = t975(self.n - 1) * sd / (self.n as f64).sqrt();
         Some((self.mean - half, self.mean + half))
     }
 }
@@ -94,5 +96,9 @@ mod tests {
         assert_eq!(w.sd(), None);
         assert_eq!(w.ci95(), None);
         assert!((t975(200) - 1.972).abs() < 0.002);
+        // No value at all (a time that never came in any replication): no interval.
+        let mut none = Welford::default();
+        none.add(None);
+        assert_eq!((none.mean(), none.ci95()), (None, None));
     }
 }

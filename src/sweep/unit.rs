@@ -16,6 +16,19 @@ pub struct UnitResult {
     pub unit: u64,
     pub seed: u64,
     pub metrics: Metrics,
+    /// The scenario's expectations in this run, for the sweep's JUnit report.
+    #[serde(default)]
+    pub expectations: Vec<ExpectOutcome>,
+}
+
+/// One expectation of one run of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectOutcome {
+    pub expect: String,
+    /// The line of its entry in the scenario file.
+    pub line: usize,
+    pub held: bool,
+    pub detail: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -105,7 +118,8 @@ pub fn read_all(dirs: &[PathBuf]) -> Result<(Shape, Vec<UnitResult>), Error> {
         entries.sort();
         for p in entries {
             let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-            let bad = |message: String| Error::Data {
+            // Not one complete sweep: incomplete input (66), not an invalid scenario.
+            let bad = |message: String| Error::Incomplete {
                 path: p.clone(),
                 message,
             };
@@ -140,7 +154,7 @@ pub fn read_all(dirs: &[PathBuf]) -> Result<(Shape, Vec<UnitResult>), Error> {
         }
     }
     let Some((shape, _)) = shape else {
-        return Err(Error::Data {
+        return Err(Error::Incomplete {
             path: dirs.first().cloned().unwrap_or_default(),
             message: "no unit files found (run `actsim sweep ... --out DIR` first)".into(),
         });

@@ -33,6 +33,7 @@ use crate::model::{
 use crate::net::schedule::DAILY_JITTER;
 use crate::net::topology::Topology;
 use crate::probe::{Probe, Sample};
+use crate::progress::Progress;
 use crate::time::SimTime;
 
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +74,8 @@ pub struct World<'m, P> {
     later: Vec<(SimTime, methods::Event)>,
     /// The run stops after this instant (the scenario's end, or a trace's `--at`).
     end: SimTime,
+    /// Where a watched run reports how far it has got (progress.rs).
+    progress: Option<&'m Progress>,
 }
 
 /// What a run hands back: the probe, fed with everything that happened, and the number of
@@ -113,6 +116,7 @@ impl<'m, P: Probe> World<'m, P> {
             answers: Vec::new(),
             later: Vec::new(),
             end: model.duration,
+            progress: None,
         };
         let total: u64 = model.fleets.iter().map(|f| f.count).sum();
         world.machines.reserve(total as usize);
@@ -143,6 +147,12 @@ impl<'m, P: Probe> World<'m, P> {
         }
         world.flush_later();
         world
+    }
+
+    /// Reports the run's simulated time and events to `progress` every 1,024 events.
+    pub fn watched(mut self, progress: &'m Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// Runs to the end of the scenario (or `until`, if earlier), taking every sample.
@@ -216,9 +226,15 @@ impl<'m, P: Probe> World<'m, P> {
             }
             if self.handle(t, event) {
                 self.events += 1;
-                // Ctrl-C (interrupt.rs): the caller sees the flag and writes nothing.
-                if self.events & 0x3FF == 0 && crate::interrupt::requested() {
-                    break;
+                // Every 1,024 events: the progress of a watched run, and Ctrl-C
+                // (interrupt.rs: the caller sees the flag and writes nothing).
+                if self.events & 0x3FF == 0 {
+                    if let Some(p) = self.progress {
+                        p.set(t, self.events);
+                    }
+                    if crate::interrupt::requested() {
+                        break;
+                    }
                 }
             }
             if !self.later.is_empty() {

@@ -73,6 +73,9 @@ fn commands_as_users_see_them() {
     let missing = tmp.join("missing.ron").display().to_string();
     let out = tmp.join("out").display().to_string();
     let sweep_out = tmp.join("sweep").display().to_string();
+    let foreign = tmp.join("mydocs").display().to_string();
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(tmp.join("mydocs/report.html"), "mine").unwrap();
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("run-quickstart", vec!["run", "scenarios/quickstart.ron"]),
         (
@@ -173,6 +176,20 @@ fn commands_as_users_see_them() {
                 "--fail-if",
                 "requests >= base",
             ],
+        ),
+        (
+            "compare-unknown-metric",
+            vec![
+                "compare",
+                "scenarios/two-hosts.ron",
+                "scenarios/two-hosts.ron",
+                "--fail-if",
+                "host.kms-primry.requests > base",
+            ],
+        ),
+        (
+            "run-out-foreign",
+            vec!["run", "scenarios/quickstart.ron", "--out", &foreign],
         ),
         ("chart-missing-dir", vec!["chart", &missing]),
         ("merge-missing", vec!["merge", &missing, "--out", &out]),

@@ -1,8 +1,10 @@
 //! Integration tests, one binary (compiles once): whole scenarios through the library and
 //! the `actsim` binary.
 
+mod admin;
 mod bad_catalogue;
 mod bad_input;
+mod ci;
 mod cli;
 mod cli_snapshots;
 mod compare;

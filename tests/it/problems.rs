@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 fn actsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_actsim"))
         .args(args)
+        // Stderr as outside GitHub Actions (no annotations).
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .expect("the binary runs")
 }

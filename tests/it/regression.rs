@@ -576,6 +576,8 @@ fn a_closed_pipe_ends_the_output_quietly() {
 fn actsim_cli(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_actsim"))
         .args(args)
+        // Stderr as outside GitHub Actions (no annotations).
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap()
 }

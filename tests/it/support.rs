@@ -55,3 +55,17 @@ pub const DRAWN: [&str; 7] = [
     "load.png",
     "report.html",
 ];
+
+/// Runs the `actsim` binary as a user would outside GitHub Actions.
+pub fn actsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_actsim"))
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -29,6 +29,7 @@ pub mod code;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod eventlog;
 pub mod interrupt;
 pub mod methods;
 pub mod model;

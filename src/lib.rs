@@ -30,6 +30,7 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod eventlog;
+pub mod import;
 pub mod interrupt;
 pub mod methods;
 pub mod model;

@@ -50,6 +50,18 @@ pub use model::Model;
 pub use observe::Outcome;
 pub use resolve::{load, parse};
 
+/// Runs a validated scenario and keeps every KMS request for its event logs
+/// (`actsim run --event-log`); the outcome is the same as `run`'s.
+pub fn run_with_event_log(model: &Model, seed: u64) -> (Outcome, eventlog::write::EventLog) {
+    let probe = (
+        observe::Observer::new(model),
+        eventlog::write::EventLog::default(),
+    );
+    let ran = world::World::new(model, seed, probe).run(None);
+    let (observer, log) = ran.probe;
+    (observer.finish(model, model.duration, ran.events), log)
+}
+
 /// Runs a validated scenario with `seed` (normally `model.seed`; `--seed` overrides it).
 pub fn run(model: &Model, seed: u64) -> Outcome {
     let ran = world::World::new(model, seed, observe::Observer::new(model)).run(None);

@@ -86,6 +86,11 @@ pub struct RunArgs {
     /// Write into --out even if it is a non-empty directory actsim did not write.
     #[arg(long)]
     pub force: bool,
+    /// Also write the run's synthetic KMS event logs (host 12290, client 12288/12289) as
+    /// CSV and event XML into this directory, or only the host events into a .csv or .xml
+    /// file.
+    #[arg(long)]
+    pub event_log: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

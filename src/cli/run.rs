@@ -16,9 +16,20 @@ pub fn run(args: &RunArgs) -> Exit {
         return Exit::Error(e);
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let outcome = crate::run(&model, seed);
+    let (outcome, event_log) = match &args.event_log {
+        None => (crate::run(&model, seed), None),
+        Some(path) => {
+            let (outcome, log) = crate::run_with_event_log(&model, seed);
+            (outcome, Some((path, log)))
+        }
+    };
     if crate::interrupt::requested() {
         return Exit::Error(crate::Error::Interrupted);
+    }
+    if let Some((path, log)) = &event_log
+        && let Err(e) = crate::eventlog::write::write(path, &model, log)
+    {
+        return Exit::Error(e);
     }
     let summary = report::summary(&model, seed, &outcome);
     // Files first: if they cannot be written, nothing is printed as if the run succeeded.

@@ -272,8 +272,14 @@ impl<R: Read> XmlReader<R> {
             self.buf.clear();
             let event = self.xml.read_event_into(&mut self.buf);
             let line = self.xml.get_ref().line();
-            let event = event
-                .map_err(|e| InputError::new(line, format!("the XML is not well formed: {e}")))?;
+            let event = event.map_err(|e| match in_event {
+                // Inside an event, the event's first line is the one to look at.
+                true => InputError::new(
+                    record.line,
+                    format!("the event that starts here is not well-formed XML: {e}"),
+                ),
+                false => InputError::new(line, format!("the XML is not well formed: {e}")),
+            })?;
             let here = self.stack.last().copied().unwrap_or(At::Outside);
             match event {
                 Event::Start(e) if !in_event => {

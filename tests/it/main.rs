@@ -9,6 +9,7 @@ mod compare;
 mod determinism;
 mod examples;
 mod golden;
+mod import;
 mod ksc;
 mod methods;
 mod network;

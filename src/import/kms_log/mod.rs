@@ -302,7 +302,9 @@ fn replay(log: &mut Log) -> Replay {
     };
     for (i, r) in log.requests.iter_mut().enumerate() {
         let now = seconds(r.ticks);
-        while next_sample <= now {
+        // A sample shows the state at the end of its instant, as a run's does: requests at
+        // exactly midnight are in it.
+        while next_sample < now {
             take(next_sample, &hosts, &mut pending, &mut samples, &mut times);
             next_sample += SECONDS_PER_DAY;
         }

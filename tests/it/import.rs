@@ -378,3 +378,105 @@ fn a_200_mb_log_is_read_in_bounded_memory() {
         after - before
     );
 }
+
+/// An AD export: fleets by OU and operating system, stale machines (no logon within 90
+/// days of the newest logon in the file) counted apart and left out; the scenario runs.
+#[test]
+fn an_ad_inventory_gives_fleets_by_ou_and_os() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ad.ron");
+    let o = actsim(&[
+        "import",
+        "inventory",
+        "tests/fixtures/inventory/ad.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("2 stale"), "{stdout}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    insta::assert_snapshot!("import-inventory-ad", text);
+    let model = actsim::load(&out).unwrap();
+    assert_eq!(model.fleets.iter().map(|f| f.count).sum::<u64>(), 19);
+    // Asked for, stale machines stay; the reference date moves what is stale.
+    let o = actsim(&[
+        "import",
+        "inventory",
+        "tests/fixtures/inventory/ad.csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--include-stale",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let model = actsim::load(&out).unwrap();
+    assert_eq!(model.fleets.iter().map(|f| f.count).sum::<u64>(), 21);
+    let o = actsim(&[
+        "import",
+        "inventory",
+        "tests/fixtures/inventory/ad.csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2024-06-10",
+        "--stale-days",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let model = actsim::load(&out).unwrap();
+    assert_eq!(
+        model.fleets.iter().map(|f| f.count).sum::<u64>(),
+        14,
+        "logons from 2024-03-02 on"
+    );
+}
+
+/// An Intune export: Windows 11 from build 22000, phones skipped.
+#[test]
+fn an_intune_inventory_tells_windows_11_by_its_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("intune.ron");
+    let o = actsim(&[
+        "import",
+        "inventory",
+        "tests/fixtures/inventory/intune.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let model = actsim::load(&out).unwrap();
+    let fleets: Vec<(String, u64)> = model
+        .fleets
+        .iter()
+        .map(|f| (model.products[f.product].name.clone(), f.count))
+        .collect();
+    assert_eq!(fleets, [("Windows10".into(), 3), ("Windows11".into(), 6)]);
+}
+
+/// A date in a locale's format is refused with its line.
+#[test]
+fn an_inventory_with_a_local_date_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(
+        &path,
+        "deviceName,operatingSystem,osVersion,lastSyncDateTime\nA,Windows,10.0.22631.1,2024-03-01T08:00:00Z\nB,Windows,10.0.22631.1,01.03.2024 08:00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("x.ron");
+    let o = actsim(&[
+        "import",
+        "inventory",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.csv:3:"));
+    assert!(!out.exists());
+}

@@ -13,6 +13,7 @@
 
 mod findings;
 mod skeleton;
+pub use skeleton::name as skeleton_name;
 
 use crate::error::Error;
 use crate::eventlog::read::LogReader;

@@ -14,7 +14,8 @@
 //! `code` → `model` (the resolved scenario) → `scenario` (the file's language) → `probe`
 //! (what observers receive) → `net` → `methods` (one folder per activation method) →
 //! `resolve` (file to model) → `world` (the event loop) → `observe` → `report` → `sweep`,
-//! `compare` → `cli`.
+//! `compare`, `eventlog` (event logs read and written), `import` (from logs and inventories) →
+//! `cli`.
 
 // Library code never unwraps, expects or indexes without saying why: each remaining use is
 // allowed where it is, with the reason (a module's ids are in range by construction, a

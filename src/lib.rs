@@ -14,7 +14,7 @@
 //! `code` → `model` (the resolved scenario) → `scenario` (the file's language) → `probe`
 //! (what observers receive) → `net` → `methods` (one folder per activation method) →
 //! `resolve` (file to model) → `world` (the event loop) → `observe` → `report` → `sweep`,
-//! `compare`, `eventlog` (event logs read and written), `import` (from logs and inventories) →
+//! `compare` → `eventlog` (event logs read and written) → `import` (from logs and inventories) →
 //! `cli`.
 
 // Library code never unwraps, expects or indexes without saying why: each remaining use is

@@ -5,6 +5,8 @@
 //! file. Text may be UTF-8 (with or without a byte-order mark) or UTF-16 with its mark —
 //! what Windows PowerShell's `>` and `Out-File` write.
 
+#![allow(clippy::indexing_slicing)] // lengths and positions are taken from the same buffers just before (n = min of both lengths)
+
 use super::HOST_CSV;
 use super::HOST_EVENT;
 use super::record::{InputError, Record};
@@ -282,20 +284,17 @@ impl<R: Read> XmlReader<R> {
             })?;
             let here = self.stack.last().copied().unwrap_or(At::Outside);
             match event {
-                Event::Start(e) if !in_event => {
-                    // Anything but an event outside one (an <Events> wrapper) is passed.
-                    if e.local_name().as_ref() == b"Event" {
-                        in_event = true;
-                        record.line = line;
-                        self.stack.push(At::Event);
-                    }
+                // Anything but an event outside one (an <Events> wrapper) is passed.
+                Event::Start(e) if !in_event && e.local_name().as_ref() == b"Event" => {
+                    in_event = true;
+                    record.line = line;
+                    self.stack.push(At::Event);
                 }
-                Event::Empty(e) if !in_event => {
-                    if e.local_name().as_ref() == b"Event" {
-                        record.line = line;
-                        return Ok(true);
-                    }
+                Event::Empty(e) if !in_event && e.local_name().as_ref() == b"Event" => {
+                    record.line = line;
+                    return Ok(true);
                 }
+                Event::Start(_) | Event::Empty(_) if !in_event => {}
                 Event::Start(e) => {
                     let name = e.local_name();
                     let at = match name.as_ref() {
@@ -509,7 +508,9 @@ impl<R: Read> CsvReader<R> {
 mod tests {
     use super::*;
 
-    fn all(input: &[u8]) -> Result<Vec<(u64, u32, String, Vec<String>)>, InputError> {
+    type Read = (u64, u32, String, Vec<String>);
+
+    fn all(input: &[u8]) -> Result<Vec<Read>, InputError> {
         let mut r = LogReader::new(input)?;
         let mut rec = Record::default();
         let mut out = Vec::new();

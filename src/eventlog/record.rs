@@ -1,6 +1,8 @@
 //! One event as read (`Record`, reused from event to event so reading allocates nothing
 //! per event) and a host event's fields as typed values (`HostRequest`).
 
+#![allow(clippy::indexing_slicing)] // the nine fields are a fixed array indexed by constants 0-8
+
 use super::time::{Ticks, parse_iso};
 use super::{HOST_FIELDS, parse_guid, parse_hresult};
 

@@ -13,6 +13,8 @@
 //! 0x0 (the count too low is the client's 0xC004F038, in its 12289); 12289 shows the
 //! scenario's policy intervals (or the host's own), not changes made by `SetPolicy`.
 
+#![allow(clippy::indexing_slicing)] // ids of fleets, hosts and products come from the model the run used, in range by construction
+
 use super::time::{
     SECONDS_PER_DAY, TICKS_PER_SECOND, Ticks, days_from_civil, format_client, format_iso,
 };
@@ -129,7 +131,7 @@ impl Names<'_> {
 
     fn sku(&self, product: crate::model::ProductId) -> u128 {
         let name = &self.model.products[product].name;
-        crate::import::skus::id_of(name).unwrap_or_else(|| {
+        crate::eventlog::skus::id_of(name).unwrap_or_else(|| {
             let h = crate::engine::random::name_hash(name);
             u128::from(h) << 64
                 | u128::from(crate::engine::random::name_hash(&format!("{name}/sku")))
@@ -377,8 +379,6 @@ pub const DIR_FILES: [&str; 4] = [
 /// (12290) in that layout; any other path is a directory that gets `DIR_FILES`. All or
 /// nothing, like every output (the directory, or the file's, gets actsim's marker).
 pub fn write(path: &std::path::Path, model: &Model, log: &EventLog) -> Result<(), crate::Error> {
-    type Writer = fn(&Model, &EventLog, &mut dyn Write) -> std::io::Result<()>;
-    let writers: [Writer; 4] = [host_csv, host_xml, client_csv, client_xml];
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -388,13 +388,18 @@ pub fn write(path: &std::path::Path, model: &Model, log: &EventLog) -> Result<()
         Some("xml") => Some(1),
         _ => None,
     };
-    let closures: Vec<Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + '_>> = writers
-        .iter()
-        .map(|&f| {
-            Box::new(move |w: &mut dyn Write| f(model, log, w))
-                as Box<dyn Fn(&mut dyn Write) -> std::io::Result<()>>
-        })
-        .collect();
+    let (a, b, c, d) = (
+        |w: &mut dyn Write| host_csv(model, log, w),
+        |w: &mut dyn Write| host_xml(model, log, w),
+        |w: &mut dyn Write| client_csv(model, log, w),
+        |w: &mut dyn Write| client_xml(model, log, w),
+    );
+    let all: [crate::report::Streamed<'_>; 4] = [
+        (DIR_FILES[0], &a),
+        (DIR_FILES[1], &b),
+        (DIR_FILES[2], &c),
+        (DIR_FILES[3], &d),
+    ];
     match single {
         Some(i) => {
             let dir = path
@@ -404,30 +409,9 @@ pub fn write(path: &std::path::Path, model: &Model, log: &EventLog) -> Result<()
             let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
                 crate::Error::Usage(format!("{}: not a file name", path.display()))
             })?;
-            let streamed: Vec<crate::report::Streamed<'_>> = closures
-                .get(i)
-                .map(|c| {
-                    (
-                        name,
-                        c.as_ref() as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-                    )
-                })
-                .into_iter()
-                .collect();
+            let streamed = [(name, all[i].1)];
             crate::report::write_atomically_streamed(dir, &[], &streamed)
         }
-        None => {
-            let streamed: Vec<crate::report::Streamed<'_>> = DIR_FILES
-                .iter()
-                .zip(&closures)
-                .map(|(n, c)| {
-                    (
-                        *n,
-                        c.as_ref() as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-                    )
-                })
-                .collect();
-            crate::report::write_atomically_streamed(path, &[], &streamed)
-        }
+        None => crate::report::write_atomically_streamed(path, &[], &all),
     }
 }

@@ -4,4 +4,3 @@
 
 pub mod inventory;
 pub mod kms_log;
-pub mod skus;

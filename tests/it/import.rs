@@ -362,7 +362,7 @@ fn a_200_mb_log_is_read_in_bounded_memory() {
             .unwrap_or(0)
     };
     let before = hwm(std::process::id());
-    let result = actsim::import::kms_log::read(&[path.clone()]);
+    let result = actsim::import::kms_log::read(std::slice::from_ref(&path));
     let after = hwm(std::process::id());
     let e = result.err().expect("the truncated end is an error");
     assert_eq!(e.exit_code(), 65);

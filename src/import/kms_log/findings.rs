@@ -3,6 +3,8 @@
 //! machines (KMS-COUNT-7), clients that stopped asking; then notes on what the log could
 //! not show.
 
+#![allow(clippy::indexing_slicing)] // ids of hosts, CMIDs and requests are positions in the interned tables of the same log, in range by construction
+
 use super::{Log, RENEWAL, RETENTION, Replay, seconds};
 use crate::code::Code;
 use crate::eventlog::time::{SECONDS_PER_DAY, TICKS_PER_SECOND, format_date};

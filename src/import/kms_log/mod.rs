@@ -11,6 +11,8 @@
 //! were valid and counted (KMS-COUNT-1), any other result was a refusal that did not enter
 //! the table. Each host keeps its own table per pool (KMS-COUNT-5, KMS-COUNT-8).
 
+#![allow(clippy::indexing_slicing)] // ids of hosts, activation ids, CMIDs and requests are positions in the interned tables of the same log, in range by construction
+
 mod findings;
 mod skeleton;
 pub use skeleton::name as skeleton_name;
@@ -215,8 +217,8 @@ pub fn read(files: &[PathBuf]) -> Result<Log, Error> {
 /// product named by the id with the logged threshold (a Windows client at 25, else a
 /// server: the log cannot tell a server from Office by the count alone).
 fn sku_of(catalogue: &[ProductModel], id: u128, threshold: u32) -> Sku {
-    if let Some(p) =
-        super::skus::product_of(id).and_then(|name| catalogue.iter().find(|p| p.name == name))
+    if let Some(p) = crate::eventlog::skus::product_of(id)
+        .and_then(|name| catalogue.iter().find(|p| p.name == name))
     {
         return Sku {
             id,

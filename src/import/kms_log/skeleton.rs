@@ -5,6 +5,8 @@
 //! instant, whose entries name the fleet machines they are, so the run continues from the
 //! log's state. A header comment names what the log could not tell.
 
+#![allow(clippy::indexing_slicing)] // ids of domains, hosts, fleets and CMIDs are positions in the tables built here from the same log, in range by construction
+
 use super::{Log, RETENTION, Replay, VALIDITY, licensed, seconds};
 use crate::eventlog::format_guid;
 use crate::eventlog::time::{SECONDS_PER_DAY, TICKS_PER_SECOND, format_date};

@@ -247,7 +247,7 @@ pub fn threshold_reached(
 
 /// A CMID as a host's table holds it: a GUID folded to 64 bits, any other text hashed.
 pub fn cmid_of(text: &str) -> u64 {
-    match crate::eventlog::parse_guid(text) {
+    match crate::numbers::parse_guid(text) {
         Some(g) => (g >> 64) as u64 ^ g as u64,
         None => crate::engine::random::name_hash(text.trim()),
     }
@@ -283,7 +283,7 @@ pub fn start_tables(
             } = entry;
             let q = format!("\"{}\"", h.name);
             let qc = format!("\"{cmid}\"");
-            let here = [&"kms_hosts"[..], &q, "table", &qc];
+            let here = ["kms_hosts", &q, "table", &qc];
             if cmid.trim().is_empty() {
                 return Err(c.error(&here, "a table entry's cmid is empty"));
             }

@@ -162,7 +162,7 @@ pub const SKUS: &[(&str, &str, &str)] = &[
 /// The catalogue product of a well-known activation id.
 pub fn product_of(id: u128) -> Option<&'static str> {
     SKUS.iter()
-        .find(|(text, _, _)| crate::eventlog::parse_guid(text) == Some(id))
+        .find(|(text, _, _)| crate::numbers::parse_guid(text) == Some(id))
         .map(|&(_, _, product)| product)
 }
 
@@ -171,7 +171,7 @@ pub fn product_of(id: u128) -> Option<&'static str> {
 pub fn id_of(product: &str) -> Option<u128> {
     SKUS.iter()
         .find(|(_, _, p)| *p == product)
-        .and_then(|(text, _, _)| crate::eventlog::parse_guid(text))
+        .and_then(|(text, _, _)| crate::numbers::parse_guid(text))
 }
 
 #[cfg(test)]
@@ -183,7 +183,7 @@ mod tests {
         let catalogue = crate::model::catalogue::builtin();
         let mut ids: Vec<u128> = Vec::new();
         for (text, edition, product) in SKUS {
-            let id = crate::eventlog::parse_guid(text).unwrap();
+            let id = crate::numbers::parse_guid(text).unwrap();
             assert!(!ids.contains(&id), "{text} twice");
             ids.push(id);
             assert!(

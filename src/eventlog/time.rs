@@ -113,16 +113,36 @@ pub fn parse_iso(text: &str) -> Option<Ticks> {
 
 /// `2024-03-01T10:15:30.0000000Z`: seven fraction digits, as Windows writes them.
 pub fn format_iso(t: Ticks) -> String {
+    let mut out = String::with_capacity(28);
+    push_iso(&mut out, t);
+    out
+}
+
+/// `format_iso`, appended to `out` (for writers of many rows).
+pub fn push_iso(out: &mut String, t: Ticks) {
     let seconds = t.div_euclid(TICKS_PER_SECOND);
     let fraction = t.rem_euclid(TICKS_PER_SECOND);
     let (y, mo, d) = civil_from_days(seconds.div_euclid(SECONDS_PER_DAY));
     let s = seconds.rem_euclid(SECONDS_PER_DAY);
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{fraction:07}Z",
-        s / 3_600,
-        s / 60 % 60,
-        s % 60
-    )
+    let digits = |out: &mut String, v: i64, n: u32| {
+        for k in (0..n).rev() {
+            out.push(char::from(b'0' + (v / 10i64.pow(k) % 10) as u8));
+        }
+    };
+    digits(out, y, 4);
+    out.push('-');
+    digits(out, i64::from(mo), 2);
+    out.push('-');
+    digits(out, i64::from(d), 2);
+    out.push('T');
+    digits(out, s / 3_600, 2);
+    out.push(':');
+    digits(out, s / 60 % 60, 2);
+    out.push(':');
+    digits(out, s % 60, 2);
+    out.push('.');
+    digits(out, fraction, 7);
+    out.push('Z');
 }
 
 /// The date of an instant, `YYYY-MM-DD`.

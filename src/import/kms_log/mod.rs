@@ -25,7 +25,48 @@ use crate::eventlog::{HOST_EVENT, format_guid, hresult};
 use crate::methods::kms::host::{Asking, CmidTable, KmsHost, Reply};
 use crate::model::{KeyGroup, Pool, ProductModel};
 use crate::report::tables::{PoolSample, RunTables};
-use indexmap::IndexSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hasher for interning (FxHash's multiply-rotate): the log's strings and GUIDs are
+/// looked up once per request, and SipHash's protection against crafted collisions buys
+/// nothing for a file the user exported from their own hosts. Iteration order is insertion
+/// order whatever the hasher, so outputs do not depend on it.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.add(i as u64);
+        self.add((i >> 64) as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type IndexSet<T> = indexmap::IndexSet<T, BuildHasherDefault<Fx>>;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -119,11 +160,11 @@ pub fn read(files: &[PathBuf]) -> Result<Log, Error> {
     let catalogue = crate::model::catalogue::builtin();
     let mut log = Log {
         requests: Vec::new(),
-        hosts: IndexSet::new(),
-        clients: IndexSet::new(),
-        cmids: IndexSet::new(),
+        hosts: IndexSet::default(),
+        clients: IndexSet::default(),
+        cmids: IndexSet::default(),
         skus: Vec::new(),
-        sku_ids: IndexSet::new(),
+        sku_ids: IndexSet::default(),
         other_events: 0,
         files: Vec::new(),
     };
@@ -498,21 +539,37 @@ fn requests_csv(log: &Log, replay: &Replay, w: &mut dyn Write) -> std::io::Resul
         ],
     )?;
     let complete_from = replay.day0 + RETENTION;
+    // Each CMID's and activation id's text once, not once per request.
+    let cmids: Vec<String> = log.cmids.iter().map(|&c| format_guid(c)).collect();
+    let skus: Vec<String> = log.skus.iter().map(|s| format_guid(s.id)).collect();
+    let hresults: Vec<(u32, String)> = {
+        let mut codes: Vec<u32> = log.requests.iter().map(|r| r.result).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.into_iter().map(|c| (c, hresult(c))).collect()
+    };
+    let mut time = String::with_capacity(32);
     for r in &log.requests {
         let sku = log.sku(r.sku);
+        time.clear();
+        crate::eventlog::time::push_iso(&mut time, r.ticks);
+        let result = hresults
+            .iter()
+            .find(|(c, _)| *c == r.result)
+            .map_or("", |(_, t)| t.as_str());
         csv_line(
             &mut w,
             &[
-                &format_iso(r.ticks),
+                &time,
                 log.host(r.host),
                 log.client(r.client),
-                &format_guid(log.cmid(r.cmid)),
-                &format_guid(sku.id),
+                &cmids[r.cmid as usize],
+                &skus[usize::from(r.sku)],
                 &sku.product.name,
                 sku.product.pool.as_str(),
-                &r.threshold.to_string(),
-                &hresult(r.result),
-                &r.count.to_string(),
+                itoa(&mut [0; 10], u32::from(r.threshold)),
+                result,
+                itoa(&mut [0; 10], r.count),
                 if r.count >= u32::from(r.threshold) {
                     "true"
                 } else {
@@ -527,6 +584,20 @@ fn requests_csv(log: &Log, replay: &Replay, w: &mut dyn Write) -> std::io::Resul
         )?;
     }
     w.flush()
+}
+
+/// A number's decimal digits, written into `buf` (no allocation per row).
+fn itoa(buf: &mut [u8; 10], mut n: u32) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// `hosts.csv`: per midnight, per host and pool, the count and the requests since the

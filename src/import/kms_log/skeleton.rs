@@ -206,7 +206,7 @@ impl<'a> Skeleton<'a> {
         if header {
             self.header(&mut out, &start);
         }
-        self.body(&mut out, &start, DURATION, true);
+        self.body(&mut out, &format!("KMS network on {start}"), &start, DURATION, true);
         out
     }
 
@@ -215,7 +215,11 @@ impl<'a> Skeleton<'a> {
     pub fn chart_scenario(&self) -> String {
         let mut out = String::new();
         let start = self.date(self.replay.day0);
-        self.body(&mut out, &start, self.replay.end - self.replay.day0, false);
+        let title = format!(
+            "KMS log {start} to {}",
+            self.date(self.replay.end - SECONDS_PER_DAY)
+        );
+        self.body(&mut out, &title, &start, self.replay.end - self.replay.day0, false);
         out
     }
 
@@ -265,9 +269,9 @@ impl<'a> Skeleton<'a> {
         }
     }
 
-    fn body(&self, out: &mut String, start: &str, duration: i64, tables: bool) {
+    fn body(&self, out: &mut String, title: &str, start: &str, duration: i64, tables: bool) {
         let _ = writeln!(out, "Scenario(");
-        let _ = writeln!(out, "    name: \"KMS network on {start}\",");
+        let _ = writeln!(out, "    name: \"{title}\",");
         let _ = writeln!(out, "    seed: 1,");
         let _ = writeln!(out, "    start: \"{start}\",");
         let _ = writeln!(out, "    duration: \"{}\",", Duration(duration));

@@ -480,3 +480,31 @@ fn an_inventory_with_a_local_date_names_the_line() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.csv:3:"));
     assert!(!out.exists());
 }
+
+/// KMS-COUNT-3: a host's start table holds its entries at t = 0; the fleet machines they
+/// name are not placed a second time, and an entry of a client outside the scenario
+/// counts until it ages out.
+#[test]
+fn a_start_table_is_the_hosts_table_at_t0() {
+    let text = r#"Scenario(
+        name: "start table", duration: "40d",
+        sites: [Site(name: "hq")],
+        domains: [Domain(name: "corp", dns_site: "hq")],
+        kms_hosts: [KmsHost(name: "kms1", site: "hq", table: [
+            Seen(cmid: "00000000-0000-4000-8000-000000000001", ago: "2d", fleet: "pcs"),
+            Seen(cmid: "00000000-0000-4000-8000-000000000002", ago: "1d", fleet: "pcs"),
+            Seen(cmid: "00000000-0000-4000-8000-000000000003", ago: "20d", product: "WindowsClient"),
+        ])],
+        fleets: [Fleet(name: "pcs", site: "hq", count: 3, activation: Kms(),
+                       initial: Activated(age_up_to: "5d"))],
+    )"#;
+    let model = actsim::parse("t.ron", text.as_bytes()).unwrap();
+    assert_eq!(model.fleets.iter().next().unwrap().known.len(), 2);
+    let outcome = actsim::run(&model, model.seed);
+    let tables = actsim::report::tables_of(&model, &outcome);
+    let count = |day: usize| tables.hosts[0][0][day].count.unwrap();
+    // Two named machines, the outsider, and the third machine placed by its drawn age.
+    assert_eq!(count(0), 4);
+    // Day 10: the outsider (seen 20 days before the start) has aged out after day 10.
+    assert_eq!(count(11), 3);
+}

@@ -177,7 +177,8 @@ pub fn findings(log: &Log, replay: &Replay) -> Vec<String> {
             .sum();
         problems.push(format!(
             "problem: {} CMID{} {} shared by {machines} machines: clones of an image that was \
-             not generalized (sysprep /generalize), which a host counts once (KMS-COUNT-7): {}",
+             not generalized (sysprep /generalize), which a host counts once (KMS-COUNT-7) — or a \
+             machine renamed: {}",
             clones.len(),
             if clones.len() == 1 { "" } else { "s" },
             if clones.len() == 1 { "is" } else { "are" },

@@ -206,7 +206,13 @@ impl<'a> Skeleton<'a> {
         if header {
             self.header(&mut out, &start);
         }
-        self.body(&mut out, &format!("KMS network on {start}"), &start, DURATION, true);
+        self.body(
+            &mut out,
+            &format!("KMS network on {start}"),
+            &start,
+            DURATION,
+            true,
+        );
         out
     }
 
@@ -219,7 +225,13 @@ impl<'a> Skeleton<'a> {
             "KMS log {start} to {}",
             self.date(self.replay.end - SECONDS_PER_DAY)
         );
-        self.body(&mut out, &title, &start, self.replay.end - self.replay.day0, false);
+        self.body(
+            &mut out,
+            &title,
+            &start,
+            self.replay.end - self.replay.day0,
+            false,
+        );
         out
     }
 

@@ -341,12 +341,13 @@ fn a_200_mb_log_is_read_in_bounded_memory() {
     let xml = std::fs::read_to_string(fixture("kms1.xml")).unwrap();
     let lines: Vec<&str> = xml.lines().collect();
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    let mut written = 0usize;
+    let (mut written, mut count) = (0usize, 0u64);
     while written < 200 << 20 {
         for l in &lines {
             f.write_all(l.as_bytes()).unwrap();
             f.write_all(b"\n").unwrap();
             written += l.len() + 1;
+            count += 1;
         }
     }
     // A truncated last event: the error names its line, after reading everything before.

@@ -367,11 +367,13 @@ fn a_200_mb_log_is_read_in_bounded_memory() {
     let after = hwm(std::process::id());
     let e = result.err().expect("the truncated end is an error");
     assert_eq!(e.exit_code(), 65);
-    let expected_line = (written / (xml.len() / lines.len())) as u64;
-    assert!(e.to_string().contains("big.xml:"), "{e}");
+    assert!(
+        e.to_string().contains(&format!("big.xml:{}:", count + 1)),
+        "{e}"
+    );
     eprintln!(
-        "{e}; peak memory grew by {} MB (line ≈ {expected_line})",
-        (after.saturating_sub(before)) / 1024
+        "{e}; peak memory grew by {} MB",
+        after.saturating_sub(before) / 1024
     );
     assert!(
         after.saturating_sub(before) < 100 * 1024,

@@ -27,28 +27,9 @@ fn request(n: u64) -> (u64, u64, u64, usize) {
 }
 
 fn time(t: u64) -> String {
-    let base = 19_723; // 2024-01-01 in days since 1970
-    let days = base + t / 86_400;
-    let (y, m, d) = civil(days as i64);
-    let s = t % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.0000000Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    // 2024-01-01 is day 19,723 since 1970.
+    let seconds = 19_723 * 86_400 + t as i64;
+    actsim::eventlog::time::format_iso(seconds * actsim::eventlog::time::TICKS_PER_SECOND)
 }
 
 fn fields(n: u64) -> (String, String, [String; 9]) {

@@ -382,19 +382,23 @@ fn a_200_mb_log_is_read_in_bounded_memory() {
     );
 }
 
+/// `actsim import inventory FIXTURE --out OUT EXTRA...`, and the fleets' total.
+fn inventory(fixture: &str, out: &Path, extra: &[&str]) -> (std::process::Output, u64) {
+    let path = format!("tests/fixtures/inventory/{fixture}");
+    let mut args = vec!["import", "inventory", &path, "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    let o = actsim(&args);
+    let total = actsim::load(out).map_or(0, |m| m.fleets.iter().map(|f| f.count).sum());
+    (o, total)
+}
+
 /// An AD export: fleets by OU and operating system, stale machines (no logon within 90
 /// days of the newest logon in the file) counted apart and left out; the scenario runs.
 #[test]
 fn an_ad_inventory_gives_fleets_by_ou_and_os() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ad.ron");
-    let o = actsim(&[
-        "import",
-        "inventory",
-        "tests/fixtures/inventory/ad.csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (o, total) = inventory("ad.csv", &out, &[]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(
         o.status.code(),
@@ -403,40 +407,17 @@ fn an_ad_inventory_gives_fleets_by_ou_and_os() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(stdout.contains("2 stale"), "{stdout}");
+    assert_eq!(total, 19);
     let text = std::fs::read_to_string(&out).unwrap();
     insta::assert_snapshot!("import-inventory-ad", text);
-    let model = actsim::load(&out).unwrap();
-    assert_eq!(model.fleets.iter().map(|f| f.count).sum::<u64>(), 19);
     // Asked for, stale machines stay; the reference date moves what is stale.
-    let o = actsim(&[
-        "import",
-        "inventory",
-        "tests/fixtures/inventory/ad.csv",
-        "--out",
-        out.to_str().unwrap(),
-        "--include-stale",
-    ]);
-    assert_eq!(o.status.code(), Some(0));
-    let model = actsim::load(&out).unwrap();
-    assert_eq!(model.fleets.iter().map(|f| f.count).sum::<u64>(), 21);
-    let o = actsim(&[
-        "import",
-        "inventory",
-        "tests/fixtures/inventory/ad.csv",
-        "--out",
-        out.to_str().unwrap(),
-        "--as-of",
-        "2024-06-10",
-        "--stale-days",
-        "100",
-    ]);
-    assert_eq!(o.status.code(), Some(0));
-    let model = actsim::load(&out).unwrap();
-    assert_eq!(
-        model.fleets.iter().map(|f| f.count).sum::<u64>(),
-        14,
-        "logons from 2024-03-02 on"
+    assert_eq!(inventory("ad.csv", &out, &["--include-stale"]).1, 21);
+    let (_, total) = inventory(
+        "ad.csv",
+        &out,
+        &["--as-of", "2024-06-10", "--stale-days", "100"],
     );
+    assert_eq!(total, 14, "logons from 2024-03-02 on");
 }
 
 /// An Intune export: Windows 11 from build 22000, phones skipped.
@@ -444,13 +425,7 @@ fn an_ad_inventory_gives_fleets_by_ou_and_os() {
 fn an_intune_inventory_tells_windows_11_by_its_build() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("intune.ron");
-    let o = actsim(&[
-        "import",
-        "inventory",
-        "tests/fixtures/inventory/intune.csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (o, _) = inventory("intune.csv", &out, &[]);
     assert_eq!(o.status.code(), Some(0));
     let model = actsim::load(&out).unwrap();
     let fleets: Vec<(String, u64)> = model

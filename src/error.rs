@@ -13,6 +13,13 @@ pub enum Error {
         column: usize,
         message: String,
     },
+    /// An input file (an event log, an inventory) holds something actsim cannot read.
+    #[error("{file}:{line}: {message}")]
+    Input {
+        file: String,
+        line: u64,
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -47,7 +54,7 @@ impl Error {
     /// The process exit code for this failure (outputs.md, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Scenario { .. } | Error::Data { .. } => 65,
+            Error::Scenario { .. } | Error::Input { .. } | Error::Data { .. } => 65,
             Error::Io { .. } => 74,
             Error::Incomplete { .. } => 66,
             Error::Usage(_) => 2,

@@ -14,7 +14,8 @@
 //! `progress` (how far a run has got) and `code` → `model` (the resolved scenario) →
 //! `scenario` (the file's language) → `probe` (what observers receive) → `net` → `methods`
 //! (one folder per activation method) → `resolve` (file to model) → `world` (the event loop)
-//! → `observe` → `report` → `sweep`, `compare` → `cli`.
+//! → `observe` → `report` → `sweep`, `compare` → `eventlog` (event logs read and written) →
+//! `import` (from logs and inventories) → `cli`.
 
 // Library code never unwraps, expects or indexes without saying why: each remaining use is
 // allowed where it is, with the reason (a module's ids are in range by construction, a
@@ -29,6 +30,8 @@ pub mod code;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod eventlog;
+pub mod import;
 pub mod interrupt;
 pub mod methods;
 pub mod model;
@@ -48,6 +51,18 @@ pub use error::Error;
 pub use model::Model;
 pub use observe::Outcome;
 pub use resolve::{load, parse};
+
+/// Runs a validated scenario and keeps every KMS request for its event logs
+/// (`actsim run --event-log`); the outcome is the same as `run`'s.
+pub fn run_with_event_log(model: &Model, seed: u64) -> (Outcome, eventlog::write::EventLog) {
+    let probe = (
+        observe::Observer::new(model),
+        eventlog::write::EventLog::default(),
+    );
+    let ran = world::World::new(model, seed, probe).run(None);
+    let (observer, log) = ran.probe;
+    (observer.finish(model, model.duration, ran.events), log)
+}
 
 /// Runs a validated scenario with `seed` (normally `model.seed`; `--seed` overrides it).
 pub fn run(model: &Model, seed: u64) -> Outcome {

@@ -76,6 +76,34 @@ pub struct DnsRecord {
 /// The state a machine leaves or enters: its index in its family (`StateSet`).
 pub type StateIndex = u8;
 
+/// What became of one KMS request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KmsAnswer {
+    /// The host answered with this count (KMS-COUNT-2).
+    Count(u32),
+    /// The host answered but refused.
+    Refused(Code),
+    /// The attempt ended without any host answering (0xC004F074).
+    NoHost,
+}
+
+/// One KMS request as event logs record it (12290 on the host, 12288 and 12289 on the
+/// client): who asked whom, in which licence state, and the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct KmsRequest {
+    pub m: MachineId,
+    /// The host asked (`HostId::NONE` for `NoHost`).
+    pub host: HostId,
+    pub product: ProductId,
+    pub cmid: u64,
+    /// The machine's licence state when it asked (`LicenceState` index).
+    pub state: StateIndex,
+    /// When that state ends (`NEVER`: not at all).
+    pub deadline: SimTime,
+    pub answer: KmsAnswer,
+    pub now: SimTime,
+}
+
 /// Everything a probe may read at a sample instant.
 pub struct Sample<'a> {
     pub now: SimTime,
@@ -148,6 +176,10 @@ pub trait Probe {
         activating: bool,
         now: SimTime,
     );
+
+    /// A KMS request was answered, or an attempt found no host to answer it (for event
+    /// logs: only a probe that asks pays for building it).
+    fn kms_request(&mut self, _r: &KmsRequest) {}
 
     /// KMS-GEN-3: a host key of `generation` was installed on host `h`, with this result.
     fn key_install(&mut self, _h: HostId, _generation: u8, _result: KeyInstall, _now: SimTime) {}
@@ -257,6 +289,10 @@ impl<A: Probe, B: Probe> Probe for (A, B) {
     ) {
         self.0.host_count(m, h, product, count, activating, now);
         self.1.host_count(m, h, product, count, activating, now);
+    }
+    fn kms_request(&mut self, r: &KmsRequest) {
+        self.0.kms_request(r);
+        self.1.kms_request(r);
     }
     fn host_failure(&mut self, h: HostId, pool: Pool) {
         self.0.host_failure(h, pool);

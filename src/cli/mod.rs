@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 pub mod github;
+mod import;
 mod progress;
 pub mod run;
 mod shell;
@@ -48,6 +49,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Every attempt of one machine; with --at, its status then (slmgr /dlv style).
     Trace(TraceArgs),
+    /// Start from the real network: KMS host event logs or a machine inventory.
+    Import(ImportArgs),
     /// Parse and validate scenarios without running them.
     Check {
         /// Scenario files.
@@ -114,6 +117,54 @@ pub struct RunArgs {
     /// and value; metrics as properties) for CI servers.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Also write the run's synthetic KMS event logs (host 12290, client 12288/12289) as
+    /// CSV and event XML into this directory, or only the host events into a .csv or .xml
+    /// file.
+    #[arg(long)]
+    pub event_log: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub command: ImportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Replay KMS hosts' request events (12290, event XML or CSV) through actsim's host
+    /// model: requests.csv, hosts.csv, clients.csv, findings.txt, the count chart and a
+    /// scenario of the network as of the last event.
+    KmsLog {
+        /// Exported logs of one or several hosts.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The directory to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write into --out even if it is a non-empty directory actsim did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Turn an Active Directory or Intune machine inventory (CSV) into a scenario
+    /// skeleton: fleets by operating system and OU or site, stale machines left out.
+    Inventory {
+        /// Get-ADComputer | Export-Csv, or Intune's managed devices export.
+        file: PathBuf,
+        /// The scenario file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// A machine whose last logon (or sync) is older than this many days is stale.
+        #[arg(long, default_value_t = 90)]
+        stale_days: u32,
+        /// The date staleness is measured from (YYYY-MM-DD); default: the newest last
+        /// logon in the file, so the result never depends on the day it runs.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Keep stale machines in the fleets (they are counted apart either way).
+        #[arg(long)]
+        include_stale: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -257,6 +308,7 @@ pub fn execute(cli: Cli) -> Exit {
         Command::Merge(args) => sweep::merge(&args),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { dir } => shell::man(dir.as_deref()),
+        Command::Import(args) => import::import(&args),
         Command::Chart { dir, force } => match crate::report::check_out_dir(&dir, force)
             .and_then(|()| crate::report::rerender(&dir))
         {

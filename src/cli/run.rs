@@ -27,14 +27,28 @@ pub fn run(args: &RunArgs) -> Exit {
         return Exit::Error(e);
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let (events, _) = crate::resolve::limits::work(&model);
-    let outcome = if progress_wanted(events, std::io::stderr().is_terminal(), args) {
-        super::progress::run(&model, seed)
-    } else {
-        crate::run(&model, seed)
+    let (outcome, event_log) = match &args.event_log {
+        Some(path) => {
+            let (outcome, log) = crate::run_with_event_log(&model, seed);
+            (outcome, Some((path, log)))
+        }
+        None => {
+            let (events, _) = crate::resolve::limits::work(&model);
+            let outcome = if progress_wanted(events, std::io::stderr().is_terminal(), args) {
+                super::progress::run(&model, seed)
+            } else {
+                crate::run(&model, seed)
+            };
+            (outcome, None)
+        }
     };
     if crate::interrupt::requested() {
         return Exit::Error(crate::Error::Interrupted);
+    }
+    if let Some((path, log)) = &event_log
+        && let Err(e) = crate::eventlog::write::write(path, &model, log)
+    {
+        return Exit::Error(e);
     }
     let summary = report::summary(&model, seed, &outcome);
     let file = args.file.display().to_string();

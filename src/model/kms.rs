@@ -54,6 +54,31 @@ pub struct KmsModel {
     pub hosts: Table<HostId, HostModel>,
     pub host_keys: Table<HostKeyId, HostKeyModel>,
     pub manual_srv: Table<SrvId, SrvModel>,
+    /// The hosts' CMID tables at the start, in file order (empty unless a scenario writes
+    /// `table`).
+    pub start_tables: Vec<StartEntry>,
+}
+
+/// One CMID in a host's table at t = 0 (a host's `table` in the scenario).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartEntry {
+    pub host: HostId,
+    pub pool: Pool,
+    /// The threshold of the client's product (KMS-COUNT-4: the table's capacity follows it).
+    pub threshold: u32,
+    pub cmid: u64,
+    /// When it was last seen: before the start, so negative seconds.
+    pub seen: i64,
+}
+
+/// A machine whose CMID a host's table names at the start: the fleet's machine of that
+/// index takes the CMID and, if the fleet starts `Activated`, renewed last when its
+/// latest entry was seen, on that entry's host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownMachine {
+    pub cmid: u64,
+    pub seen: i64,
+    pub host: HostId,
 }
 
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ pub use ids::{
 };
 pub use kms::{
     Discovery, HostKeyModel, HostModel, HostOs, KeyGroup, KeyInstall, KmsAction, KmsExpect,
-    KmsFleet, Pool, SrvModel, SrvTarget,
+    KmsFleet, KnownMachine, Pool, SrvModel, SrvTarget, StartEntry,
 };
 pub use ksc::{KscAction, KscExpect, KscFleet};
 pub use mak::{MakFleet, MakKeyModel, MakMode};
@@ -225,6 +225,8 @@ pub struct FleetModel {
     /// Kaspersky Security Center management beside a Windows method (the machines are
     /// Windows clients and KSC devices at once).
     pub ksc: Option<KscFleet>,
+    /// Its first machines, as the hosts' start tables name them (`KnownMachine`).
+    pub known: Vec<KnownMachine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

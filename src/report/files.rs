@@ -13,6 +13,7 @@
 
 use crate::error::Error;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The marker of a directory actsim wrote.
@@ -37,10 +38,29 @@ pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), Error> {
     )))
 }
 
+/// A file written by a function rather than from bytes in memory (a large CSV written row
+/// by row).
+pub type Streamed<'a> = (&'a str, &'a dyn Fn(&mut dyn Write) -> std::io::Result<()>);
+
 /// Writes `files` (names relative to `dir`, possibly with `/`) into `dir`, all or nothing,
 /// with actsim's marker.
 pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
-    for (name, _) in files {
+    write_atomically_streamed(dir, files, &[])
+}
+
+/// `write_atomically`, with files too large to hold in memory written by their functions
+/// into the same staging directory, so they land (or not) together with the others.
+pub fn write_atomically_streamed(
+    dir: &Path,
+    files: &[(&str, Vec<u8>)],
+    streamed: &[Streamed<'_>],
+) -> Result<(), Error> {
+    let names: Vec<&str> = files
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(streamed.iter().map(|(n, _)| *n))
+        .collect();
+    for name in &names {
         let target = dir.join(name);
         if target.is_dir() {
             return Err(Error::io(
@@ -55,7 +75,7 @@ pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Err
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let staging = dir.join(format!(".actsim-staging-{}-{call}", std::process::id()));
-    let result = stage(&staging, files).and_then(|()| commit(dir, &staging, files));
+    let result = stage(&staging, files, streamed).and_then(|()| commit(dir, &staging, &names));
     let _ = fs::remove_dir_all(&staging);
     if result.is_err() && created {
         // Nothing of ours is left in it: leave no empty directory behind.
@@ -97,7 +117,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Writes every file (and the marker) under `staging`.
-fn stage(staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+fn stage(
+    staging: &Path,
+    files: &[(&str, Vec<u8>)],
+    streamed: &[Streamed<'_>],
+) -> Result<(), Error> {
     let _ = fs::remove_dir_all(staging);
     fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
     let marker = (MARKER, b"written by actsim\n".to_vec());
@@ -108,15 +132,25 @@ fn stage(staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
         }
         fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
     }
+    for (name, write) in streamed {
+        let path = staging.join("new").join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        write(&mut file)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| Error::io(&path, e))?;
+    }
     Ok(())
 }
 
 /// Renames the staged files into `dir`, moving what they replace into the staging
 /// directory first; on failure, puts everything back as it was.
-fn commit(dir: &Path, staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+fn commit(dir: &Path, staging: &Path, files: &[&str]) -> Result<(), Error> {
     // (target, backup of what it replaced, if anything)
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(files.len() + 1);
-    let names = files.iter().map(|(n, _)| *n).chain([MARKER]);
+    let names = files.iter().copied().chain([MARKER]);
     for (i, name) in names.enumerate() {
         let target = dir.join(name);
         let staged = staging.join("new").join(name);

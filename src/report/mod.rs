@@ -12,7 +12,9 @@ pub mod tables;
 mod text;
 pub mod words;
 
-pub use files::{MARKER, check_out_dir, write_atomically, write_file};
+pub use files::{
+    MARKER, Streamed, check_out_dir, write_atomically, write_atomically_streamed, write_file,
+};
 pub use series::{
     attempts_by_fleet_csv, attempts_csv, hosts_csv, ksc_keys_csv, ksc_timeseries_csv, mak_keys_csv,
     risk_csv, timeseries_csv,

@@ -165,6 +165,7 @@ pub fn resolve(
             online,
             dns_suffixes,
             ksc: managed,
+            known: Vec::new(),
         });
     }
     Ok((fleets, machines))

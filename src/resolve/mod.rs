@@ -214,8 +214,17 @@ pub fn validate(file: &str, source: &str, s: schema::Scenario) -> Result<Model> 
         mak_keys: mak_names,
         ksc: ksc_names,
     };
-    let (fleets, mut machines) = fleets::resolve(&c, &s, &mut known, &base_policy, duration)?;
+    let (mut fleets, mut machines) = fleets::resolve(&c, &s, &mut known, &base_policy, duration)?;
     kms::check_sites(&c, &kms_model)?;
+    let mut kms_model = kms_model;
+    kms_model.start_tables = kms::start_tables(
+        &c,
+        &s,
+        &known,
+        &products,
+        &mut fleets,
+        base_policy.cmid_retention,
+    )?;
     for d in net.domains.iter() {
         c.not_internet(d.dns_site, &["domains", &format!("\"{}\"", d.name)])?;
     }

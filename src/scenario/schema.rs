@@ -151,6 +151,27 @@ pub struct KmsHost {
     pub activation_interval: Option<Duration>,
     #[serde(default)]
     pub renewal_interval: Option<Duration>,
+    /// The host's CMID tables at the start (`actsim import kms-log` writes them): the
+    /// network continues from a known state. An addition to the v1 format; default empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table: Vec<TableEntry>,
+}
+
+/// One CMID in a host's table at the start (KMS-COUNT-3): a client last seen `ago` before
+/// t = 0. With `fleet`, it is a machine of that fleet (the fleet's machines take the
+/// tables' CMIDs in order); without, a client outside the scenario, counted until it ages
+/// out, whose `product` says the pool and threshold.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub enum TableEntry {
+    Seen {
+        cmid: String,
+        ago: Duration,
+        #[serde(default)]
+        fleet: Option<String>,
+        #[serde(default)]
+        product: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -57,17 +57,26 @@ impl<P: Probe> World<'_, P> {
         age_up_to: SimTime,
     ) -> (Licence, SimTime) {
         let stream = self.machines.stream(m);
-        let age = if age_up_to == 0 {
-            0
+        let fleet = &self.model.fleets[self.machines[m].fleet];
+        let renewed_at = if let Some(known) = fleet.known.get(self.machines[m].index as usize) {
+            // Named by a host's start table: it renewed when that host last saw it, and
+            // its CMID is in the table already.
+            self.machines[m].last_host = known.host;
+            known.seen
         } else {
-            let draw = self.machines.next_draw(m);
-            self.streams.below(stream, draw, age_up_to)
+            let age = if age_up_to == 0 {
+                0
+            } else {
+                let draw = self.machines.next_draw(m);
+                self.streams.below(stream, draw, age_up_to)
+            };
+            let renewed_at = now as i64 - age as i64;
+            if age < self.policy.cmid_retention {
+                let (methods, mut env) = self.split();
+                methods.place_at_start(&mut env, m, renewed_at);
+            }
+            renewed_at
         };
-        let renewed_at = now as i64 - age as i64;
-        if age < self.policy.cmid_retention {
-            let (methods, mut env) = self.split();
-            methods.place_at_start(&mut env, m, renewed_at);
-        }
         let timers = self.timers(m);
         // `NEVER` validity or renewal (a MAK activation) stays `NEVER`.
         let after =

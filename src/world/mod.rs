@@ -131,8 +131,12 @@ impl<'m, P: Probe> World<'m, P> {
             world.queue.push(t, Event::Method(e));
         }
         for (f, fleet) in model.fleets.enumerate() {
-            for _ in 0..fleet.count {
+            for i in 0..fleet.count {
                 let m = world.add_machine(f);
+                // A machine a host's start table names has that CMID.
+                if let Some(known) = fleet.known.get(i as usize) {
+                    world.machines[m].cmid = known.cmid;
+                }
                 match fleet.arrival {
                     ArrivalModel::AllAtStart => world.arrive(m, 0, true),
                     ArrivalModel::Ramp { start, over } => {

@@ -11,6 +11,7 @@ mod compare;
 mod determinism;
 mod examples;
 mod golden;
+mod import;
 mod invariants;
 mod ksc;
 mod methods;

@@ -11,7 +11,7 @@ use crate::methods::licence::Timers;
 use crate::methods::machines::Machines;
 use crate::model::{Discovery, DomainId, HostId, KmsFleet, MachineId, Model, PolicyModel};
 use crate::net::dns::{SrvRecord, Target};
-use crate::probe::Probe;
+use crate::probe::{KmsAnswer, KmsRequest, Probe};
 use crate::time::SimTime;
 
 /// What one host did with one request.
@@ -127,6 +127,18 @@ impl Kms {
                 return verdict;
             }
         }
+        if refusal.is_none() {
+            env.probe.kms_request(&KmsRequest {
+                m,
+                host: HostId::NONE,
+                product: fleet.product,
+                cmid: env.machines[m].cmid,
+                state: env.machines[m].licence.state.index(),
+                deadline: env.machines[m].licence.deadline,
+                answer: KmsAnswer::NoHost,
+                now,
+            });
+        }
         Some(refusal.unwrap_or(Code::NoHost))
     }
 
@@ -193,6 +205,19 @@ impl Kms {
             env.policy.cmid_retention,
         );
         env.probe.host_request(h, product.pool, now);
+        env.probe.kms_request(&KmsRequest {
+            m,
+            host: h,
+            product: fleet.product,
+            cmid: env.machines[m].cmid,
+            state: env.machines[m].licence.state.index(),
+            deadline: env.machines[m].licence.deadline,
+            answer: match reply {
+                super::Reply::Count(c) => KmsAnswer::Count(c),
+                super::Reply::Refused(code) => KmsAnswer::Refused(code),
+            },
+            now,
+        });
         match reply {
             super::Reply::Count(count) => {
                 let activating = super::activates(count, product.threshold);

@@ -133,6 +133,11 @@ impl CmidTable {
         self.count()
     }
 
+    /// The CMIDs held, least recently seen first, each with when it was last seen.
+    pub fn entries(&self) -> impl Iterator<Item = (Cmid, Stamp)> + '_ {
+        self.entries.iter().copied()
+    }
+
     /// The number of distinct CMIDs in the table.
     pub fn count(&self) -> u32 {
         self.entries.len() as u32

@@ -267,6 +267,13 @@ fn initial_hosts(model: &Model) -> (Table<HostId, KmsHost>, KeyHosts) {
             host
         })
         .collect();
+    let mut hosts: Table<HostId, KmsHost> = hosts;
+    // The tables a scenario writes for the start (a network imported from its logs).
+    for e in &model.kms.start_tables {
+        let table = hosts[e.host].pool_mut(e.pool);
+        table.note_threshold(e.threshold);
+        table.register(e.cmid, e.seen);
+    }
     (hosts, key_hosts)
 }
 

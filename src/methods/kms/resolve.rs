@@ -162,6 +162,7 @@ pub fn servers(
             hosts,
             host_keys,
             manual_srv,
+            start_tables: Vec::new(),
         },
         KmsNames {
             hosts: host_names,
@@ -242,4 +243,187 @@ pub fn threshold_reached(
         pool,
         by: c.not_negative(anchors, "by", by)?,
     })
+}
+
+/// A CMID as a host's table holds it: a GUID folded to 64 bits, any other text hashed.
+pub fn cmid_of(text: &str) -> u64 {
+    match crate::numbers::parse_guid(text) {
+        Some(g) => (g >> 64) as u64 ^ g as u64,
+        None => crate::engine::random::name_hash(text.trim()),
+    }
+}
+
+/// The hosts' `table`s: each entry's pool, threshold, CMID and time, and per fleet the
+/// machines the entries name (`FleetModel::known`). Checked: every entry names a KMS fleet
+/// (of a generalized image) or a product; it was seen within the CMID retention window
+/// before the start (KMS-COUNT-3); a host's pool names a CMID once and holds at most
+/// 2 × its highest threshold (KMS-COUNT-4); a fleet has at least as many machines as the
+/// tables name.
+pub fn start_tables(
+    c: &Checker,
+    s: &schema::Scenario,
+    known: &crate::resolve::Known,
+    products: &Table<crate::model::ProductId, crate::model::ProductModel>,
+    fleets: &mut Table<crate::model::FleetId, crate::model::FleetModel>,
+    retention: u64,
+) -> Result<Vec<crate::model::StartEntry>> {
+    use crate::model::{Id, Image, KnownMachine, Method, StartEntry};
+    let mut entries = Vec::new();
+    // Per host and pool: (CMIDs, highest threshold); per fleet: its known machines.
+    let mut known_machines: Vec<Vec<KnownMachine>> = fleets.iter().map(|_| Vec::new()).collect();
+    for h in &s.kms_hosts {
+        let host = known.kms.hosts.resolve(c, &["kms_hosts"], &h.name)?;
+        let mut pools: [(Vec<u64>, u32); 2] = Default::default();
+        for entry in &h.table {
+            let schema::TableEntry::Seen {
+                cmid,
+                ago,
+                fleet,
+                product,
+            } = entry;
+            let q = format!("\"{}\"", h.name);
+            let qc = format!("\"{cmid}\"");
+            let here = ["kms_hosts", &q, "table", &qc];
+            if cmid.trim().is_empty() {
+                return Err(c.error(&here, "a table entry's cmid is empty"));
+            }
+            let ago_s = c.not_negative(&here, "ago", *ago)?;
+            if ago_s >= retention {
+                return Err(c.error(
+                    &here,
+                    format!(
+                        "CMID {cmid} was seen {ago} before the start, not within the CMID \
+                         retention window ({}): the host no longer holds it \
+                         (KMS-COUNT-3); leave it out",
+                        Duration(retention as i64)
+                    ),
+                ));
+            }
+            let fleet_id = match fleet {
+                Some(name) => {
+                    let qf = format!("\"{name}\"");
+                    let f = known
+                        .fleets
+                        .resolve(c, &[&here[..], &[&qf]].concat(), name)?;
+                    let model = &fleets[f];
+                    if !matches!(model.method, Method::Kms(_)) {
+                        return Err(c.error(
+                            &[&here[..], &[&qf]].concat(),
+                            format!(
+                                "fleet \"{name}\" does not activate by KMS: a KMS host's \
+                                 table cannot hold its machines"
+                            ),
+                        ));
+                    }
+                    if model.image == Image::Cloned {
+                        return Err(c.error(
+                            &[&here[..], &[&qf]].concat(),
+                            format!(
+                                "fleet \"{name}\" is of a cloned image, whose machines share \
+                                 one CMID (KMS-COUNT-7): name its CMID with product: instead"
+                            ),
+                        ));
+                    }
+                    Some(f)
+                }
+                None => None,
+            };
+            let product_id = match (product, fleet_id) {
+                (Some(p), f) => {
+                    let id = known
+                        .products
+                        .resolve(c, &[&here[..], &["product:"]].concat(), p)?;
+                    if let Some(f) = f.filter(|&f| fleets[f].product != id) {
+                        return Err(c.error(
+                            &[&here[..], &["product:"]].concat(),
+                            format!(
+                                "product \"{p}\" is not the product of fleet \"{}\" ({}): \
+                                 leave product out for a fleet's machine",
+                                fleets[f].name, products[fleets[f].product].name
+                            ),
+                        ));
+                    }
+                    id
+                }
+                (None, Some(f)) => fleets[f].product,
+                (None, None) => {
+                    return Err(c.error(
+                        &here,
+                        "a table entry names neither a fleet nor a product: write \
+                         fleet: \"...\" for one of a fleet's machines, or product: \"...\" \
+                         for a client the scenario does not hold",
+                    ));
+                }
+            };
+            let p = &products[product_id];
+            let value = cmid_of(cmid);
+            let (seen_cmids, highest) = &mut pools[p.pool.index()];
+            if seen_cmids.contains(&value) {
+                return Err(c.error(
+                    &here,
+                    format!(
+                        "CMID {cmid} is in host \"{}\"'s {} table twice",
+                        h.name,
+                        p.pool.as_str()
+                    ),
+                ));
+            }
+            seen_cmids.push(value);
+            *highest = (*highest).max(p.threshold);
+            if seen_cmids.len() > 2 * *highest as usize {
+                return Err(c.error(
+                    &here,
+                    format!(
+                        "host \"{}\"'s {} table holds {} entries, more than 2 × its highest \
+                         threshold ({}) allows (KMS-COUNT-4)",
+                        h.name,
+                        p.pool.as_str(),
+                        seen_cmids.len(),
+                        *highest
+                    ),
+                ));
+            }
+            let seen = -(ago_s as i64);
+            entries.push(StartEntry {
+                host,
+                pool: p.pool,
+                threshold: p.threshold,
+                cmid: value,
+                seen,
+            });
+            if let Some(f) = fleet_id {
+                let machines = &mut known_machines[f.index()];
+                match machines.iter_mut().find(|m| m.cmid == value) {
+                    Some(m) if m.seen >= seen => {}
+                    Some(m) => {
+                        m.seen = seen;
+                        m.host = host;
+                    }
+                    None => {
+                        machines.push(KnownMachine {
+                            cmid: value,
+                            seen,
+                            host,
+                        });
+                        if machines.len() as u64 > fleets[f].count {
+                            return Err(c.error(
+                                &here,
+                                format!(
+                                    "the hosts' tables name {} machines of fleet \"{}\", \
+                                     which has {}",
+                                    machines.len(),
+                                    fleets[f].name,
+                                    fleets[f].count
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (fleet, machines) in fleets.iter_mut().zip(known_machines) {
+        fleet.known = machines;
+    }
+    Ok(entries)
 }

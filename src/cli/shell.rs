@@ -48,11 +48,17 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>, Error> {
     // Built, subcommands get their display names ("actsim-run").
     root.build();
     let mut pages = Vec::new();
-    for sub in root.get_subcommands().filter(|s| !s.is_hide_set()) {
-        pages.push(page(sub.clone()).map_err(|e| Error::io("man page", e))?);
-    }
-    pages.insert(0, page(root).map_err(|e| Error::io("man page", e))?);
+    add_pages(&root, &mut pages)?;
     Ok(pages)
+}
+
+/// The page of `cmd`, then those of its commands, and of theirs (`actsim-import-kms-log`).
+fn add_pages(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> Result<(), Error> {
+    pages.push(page(cmd.clone()).map_err(|e| Error::io("man page", e))?);
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        add_pages(sub, pages)?;
+    }
+    Ok(())
 }
 
 fn print(bytes: &[u8]) -> Exit {

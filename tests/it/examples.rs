@@ -366,3 +366,57 @@ fn kms_host_4_host_key_limits() {
         "a failed renewal keeps the licence"
     );
 }
+
+/// KMS-COUNT-2: `HostCount` reads the host's count at grid samples (`from`) and at an extra
+/// sample off the grid (`at`); a host that does not exist yet is not checked.
+#[test]
+fn kms_count_2_host_count_expectation() {
+    let expect = r#"expect: [
+            HostCount(host: "kms1", pool: Windows, at_least: 24, at_most: 24, from: "1d"),
+            HostCount(host: "kms1", pool: Windows, at_most: 23, at: "1d 12h"),
+            HostCount(host: "kms1", pool: Office, at_most: 0, from: "0d"),
+            HostCount(host: "kms2", pool: Windows, at_least: 1, from: "0d"),
+        ],
+        timeline:"#;
+    let text = one_host("3d", "ServerC", &clients(24), "")
+        .replace(
+            r#"keys: [ServerC])]"#,
+            r#"keys: [ServerC]), KmsHost(name: "kms2", site: "hq", publish: false)]"#,
+        )
+        .replace("timeline:", expect)
+        .replace(
+            "timeline: [],",
+            r#"timeline: [Event(at: "2d 12h", do: AddHost("kms2"))],"#,
+        );
+    let (_, o) = run(&text);
+    let e = &o.expectations;
+    assert!(e[0].held, "{:?}", e[0]);
+    assert!(!e[1].held);
+    assert_eq!(
+        e[1].detail,
+        "count 24 at 1d 12h is above at_most 23; lowest 24 at 1d 12h, highest 24 at 1d 12h"
+    );
+    assert!(e[2].held, "{:?}", e[2]);
+    // kms2 exists from 2d 12h on and nobody asks it: only the sample at 3d is checked.
+    assert!(!e[3].held);
+    assert!(e[3].detail.starts_with("count 0 at 3d"), "{}", e[3].detail);
+}
+
+#[test]
+fn host_count_needs_a_bound_and_one_time() {
+    for (bounds, error) in [
+        (r#"from: "1d""#, "give `at_least`, `at_most` or both"),
+        (
+            r#"at_least: 5, at_most: 4, from: "1d""#,
+            "at_least 5 is above at_most 4",
+        ),
+        (r#"at_least: 5"#, "give exactly one of `from` or `at`"),
+    ] {
+        let text = one_host("3d", "ServerC", &clients(3), "").replace(
+            "timeline:",
+            &format!(r#"expect: [HostCount(host: "kms1", pool: Windows, {bounds})], timeline:"#),
+        );
+        let e = actsim::parse("t.ron", text.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains(error), "{e}");
+    }
+}

@@ -7,6 +7,7 @@ mod cli;
 mod cli_snapshots;
 mod compare;
 mod determinism;
+mod docs;
 mod examples;
 mod golden;
 mod ksc;

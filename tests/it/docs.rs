@@ -1,0 +1,396 @@
+//! Documentation that cannot drift from the code: every item of the scenario schema is in
+//! `docs/scenario-format.md`, every rule id cited in `src/` is defined in `docs/rules.md` (and
+//! every rule defined there is cited), every RON example in `docs/` and the README passes
+//! `actsim check`, and every shell example runs.
+
+use actsim::scenario::schema;
+use serde_reflection::{ContainerFormat, Format, Registry, Samples, Tracer, TracerConfig};
+use serde_reflection::{Named, VariantFormat};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The scenario schema as serde sees it: every struct with its fields and every enum with its
+/// variants, traced from the `Deserialize` implementations themselves (serde-reflection), so
+/// nothing here has to be listed by hand and nothing can be forgotten. Strings are traced as
+/// "1d" because `Duration` parses its string while deserializing.
+fn schema() -> Registry {
+    let mut tracer = Tracer::new(TracerConfig::default().default_string_value("1d".to_owned()));
+    let samples = Samples::new();
+    tracer
+        .trace_type::<schema::Scenario>(&samples)
+        .expect("the schema traces");
+    // A nested enum is traced one variant at a time: trace each until all are known. An enum
+    // added to the schema and missing here makes `registry()` fail below.
+    macro_rules! enums {
+        ($($t:ty),*) => {$(
+            tracer.trace_simple_type::<$t>().expect(stringify!($t));
+        )*};
+    }
+    enums!(
+        schema::Port,
+        schema::SrvUpdate,
+        schema::HostOs,
+        schema::KeyGroup,
+        schema::Pool,
+        schema::Discovery,
+        schema::MakMode,
+        schema::Activation,
+        schema::KscManaged,
+        schema::Arrival,
+        schema::Online,
+        schema::Image,
+        schema::Initial,
+        schema::KeySource,
+        schema::Action,
+        schema::StateName,
+        schema::Expect
+    );
+    tracer
+        .registry()
+        .expect("every enum of the schema is traced in full")
+}
+
+/// The section of `docs/scenario-format.md` that documents each item of the schema.
+const SECTIONS: &[(&str, &str)] = &[
+    ("Scenario", "## Scenario"),
+    ("Site", "## Network: Site, Link, Domain"),
+    ("Link", "## Network: Site, Link, Domain"),
+    ("Port", "## Network: Site, Link, Domain"),
+    ("Domain", "## Network: Site, Link, Domain"),
+    ("SrvUpdate", "## Network: Site, Link, Domain"),
+    ("KmsHost", "## KMS hosts: KmsHost, HostKey, Srv"),
+    ("HostOs", "## KMS hosts: KmsHost, HostKey, Srv"),
+    ("HostKey", "## KMS hosts: KmsHost, HostKey, Srv"),
+    ("Srv", "## KMS hosts: KmsHost, HostKey, Srv"),
+    ("Product", "## Products"),
+    ("Pool", "## Products"),
+    ("KeyGroup", "## Products"),
+    ("MakKey", "## MAK keys: MakKey"),
+    (
+        "KscServer",
+        "## Kaspersky Security Center: KscServer, LicenseKey",
+    ),
+    (
+        "LicenseKey",
+        "## Kaspersky Security Center: KscServer, LicenseKey",
+    ),
+    (
+        "KeySource",
+        "## Kaspersky Security Center: KscServer, LicenseKey",
+    ),
+    ("Fleet", "## Fleets"),
+    ("Activation", "## Fleets"),
+    ("Discovery", "## Fleets"),
+    ("MakMode", "## Fleets"),
+    ("KscManaged", "## Fleets"),
+    ("Arrival", "## Fleets"),
+    ("Online", "## Fleets"),
+    ("Image", "## Fleets"),
+    ("Initial", "## Fleets"),
+    ("Policy", "## Policy"),
+    ("Event", "## Timeline"),
+    ("Action", "## Timeline"),
+    ("Expect", "## Expectations"),
+    ("StateName", "## Expectations"),
+];
+
+/// The text from `heading` to the next heading of the same or a higher level.
+fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+    let level = heading.split(' ').next().unwrap_or_default();
+    let start = doc
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("docs/scenario-format.md has no heading {heading:?}"))
+        + 1;
+    let rest = &doc[start + heading.len()..];
+    let end = rest
+        .lines()
+        .scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len() + 1;
+            Some((at, line))
+        })
+        .find(|(_, line)| {
+            let hashes = line.len() - line.trim_start_matches('#').len();
+            hashes > 0 && hashes <= level.len() && line[hashes..].starts_with(' ')
+        })
+        .map_or(rest.len(), |(at, _)| at);
+    &rest[..end]
+}
+
+/// Whether `word` appears as a whole word inside a code span (`` `name` ``,
+/// `` `Block(between, port)` ``, `` `Proxy(via: "hq")` ``).
+fn in_code(text: &str, word: &str) -> bool {
+    text.split('`').skip(1).step_by(2).any(|code| {
+        code.match_indices(word).any(|(i, _)| {
+            let before = code[..i].chars().next_back();
+            let after = code[i + word.len()..].chars().next();
+            let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !part(before) && !part(after)
+        })
+    })
+}
+
+#[test]
+fn every_field_variant_event_and_expectation_is_documented() {
+    let doc = std::fs::read_to_string("docs/scenario-format.md").unwrap();
+    let registry = schema();
+    let mut missing = Vec::new();
+    for (name, container) in &registry {
+        let Some((_, heading)) = SECTIONS.iter().find(|(n, _)| n == name) else {
+            missing.push(format!(
+                "{name}: a new item of the schema; document it and add it to SECTIONS"
+            ));
+            continue;
+        };
+        let text = section(&doc, heading);
+        // A structure is written by its name (`Site(...)`); an enum's name is never written,
+        // only its variants.
+        let is_struct = matches!(container, ContainerFormat::Struct(_));
+        if is_struct && !in_code(text, name) {
+            missing.push(format!("{name} (under {heading})"));
+        }
+        let fields = |fields: &[Named<Format>], owner: &str, missing: &mut Vec<String>| {
+            for f in fields {
+                if !in_code(text, &f.name) {
+                    missing.push(format!("{owner}.{} (under {heading})", f.name));
+                }
+            }
+        };
+        match container {
+            ContainerFormat::Struct(fs) => fields(fs, name, &mut missing),
+            ContainerFormat::Enum(variants) => {
+                for v in variants.values() {
+                    if !in_code(text, &v.name) {
+                        missing.push(format!("{name}::{} (under {heading})", v.name));
+                    }
+                    if let VariantFormat::Struct(fs) = &v.value {
+                        fields(fs, &format!("{name}::{}", v.name), &mut missing);
+                    }
+                }
+            }
+            other => panic!("{name}: unexpected shape {other:?}"),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing from docs/scenario-format.md:\n  {}",
+        missing.join("\n  ")
+    );
+    // The trace saw the whole schema: the top level, the timeline and every expectation.
+    for known in ["Scenario", "Action", "Expect", "Policy", "Fleet"] {
+        assert!(registry.contains_key(known), "{known}");
+    }
+}
+
+/// Every rule id (`KMS-COUNT-4`, `NET-2`, ...) written in `text`.
+fn rule_ids(text: &str) -> BTreeSet<String> {
+    const FAMILIES: [&str; 10] = [
+        "KMS-COUNT-",
+        "KMS-HOST-",
+        "KMS-GEN-",
+        "KMS-CLI-",
+        "DNS-",
+        "NET-",
+        "MAK-",
+        "ADBA-",
+        "MIX-",
+        "KSC-",
+    ];
+    let mut ids = BTreeSet::new();
+    for family in FAMILIES {
+        for (i, _) in text.match_indices(family) {
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+                continue;
+            }
+            let digits: String = text[i + family.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if !digits.is_empty() {
+                ids.insert(format!("{family}{digits}"));
+            }
+        }
+    }
+    ids
+}
+
+fn files(dir: &str, ext: &str, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(path.to_str().unwrap(), ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}
+
+/// The ids `docs/rules.md` defines: the first cell of a rule table's row.
+fn defined_rules() -> BTreeSet<String> {
+    let rules = std::fs::read_to_string("docs/rules.md").unwrap();
+    rules
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|id| rule_ids(id).contains(*id))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_rule_cited_in_src_is_in_rules_md_and_the_other_way_round() {
+    let defined = defined_rules();
+    let mut sources = Vec::new();
+    files("src", "rs", &mut sources);
+    let mut cited = BTreeSet::new();
+    for f in &sources {
+        cited.extend(rule_ids(&std::fs::read_to_string(f).unwrap()));
+    }
+    let undefined: Vec<_> = cited.difference(&defined).collect();
+    let uncited: Vec<_> = defined.difference(&cited).collect();
+    assert!(
+        undefined.is_empty(),
+        "cited in src/ but not defined in docs/rules.md: {undefined:?}"
+    );
+    assert!(
+        uncited.is_empty(),
+        "defined in docs/rules.md but cited nowhere in src/: {uncited:?}"
+    );
+    // The documentation and the scenarios cite only rules that exist.
+    let mut texts = vec![PathBuf::from("README.md")];
+    files("docs", "md", &mut texts);
+    files("scenarios", "ron", &mut texts);
+    for f in texts {
+        let ids = rule_ids(&std::fs::read_to_string(&f).unwrap());
+        let unknown: Vec<_> = ids.difference(&defined).collect();
+        assert!(
+            unknown.is_empty(),
+            "{}: unknown rule ids {unknown:?}",
+            f.display()
+        );
+    }
+}
+
+/// The fenced blocks of `lang` in a Markdown file, each with the line it starts on.
+fn blocks(path: &Path, lang: &str) -> Vec<(usize, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (n, line) in text.lines().enumerate() {
+        match &mut current {
+            None if line.trim_start() == format!("```{lang}") => {
+                current = Some((n + 1, String::new()));
+            }
+            Some(_) if line.trim_start().starts_with("```") => out.extend(current.take()),
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+fn documents() -> Vec<PathBuf> {
+    let mut docs = vec![PathBuf::from("README.md")];
+    files("docs", "md", &mut docs);
+    docs.sort();
+    docs
+}
+
+/// Every RON example passes `actsim check` and runs with its expectations held.
+#[test]
+fn every_ron_example_passes_check_and_holds() {
+    let mut checked = 0;
+    for doc in documents() {
+        for (line, body) in blocks(&doc, "ron") {
+            let name = format!("{}:{line}", doc.display());
+            let model = actsim::parse(&name, body.as_bytes()).unwrap_or_else(|e| {
+                panic!("the RON example at {name} is not a valid scenario: {e}")
+            });
+            // An example shows what it says: its expectations hold.
+            let outcome = actsim::run(&model, model.seed);
+            let failed: Vec<_> = outcome.expectations.iter().filter(|e| !e.held).collect();
+            assert!(failed.is_empty(), "the RON example at {name}: {failed:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} RON examples found");
+}
+
+/// Shell examples that cannot run in a test, each with the reason: (file, a text the block
+/// contains, why).
+const NOT_RUN: &[(&str, &str, &str)] = &[
+    (
+        "README.md",
+        "cargo test --release --locked",
+        "the quick start builds actsim and runs this very test suite",
+    ),
+    (
+        "README.md",
+        "sbatch --array",
+        "needs a Slurm cluster (the commands it runs are those of the sweep examples)",
+    ),
+];
+
+/// Runs every shell example of the README and `docs/` in a scratch directory that holds the
+/// shipped scenarios (`scenarios/`, read only) and the binary both as `actsim` on the PATH
+/// and as `./target/release/actsim`. Each block must exit 0.
+#[test]
+fn every_shell_example_runs() {
+    let bin = Path::new(env!("CARGO_BIN_EXE_actsim"));
+    let root = std::env::current_dir().unwrap();
+    let mut skipped = BTreeSet::new();
+    let mut ran = 0;
+    for doc in documents() {
+        for (line, body) in blocks(&doc, "sh") {
+            let name = format!("{}:{line}", doc.display());
+            if let Some(i) = NOT_RUN
+                .iter()
+                .position(|(file, text, _)| doc == Path::new(file) && body.contains(text))
+            {
+                skipped.insert(i);
+                continue;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path();
+            std::fs::create_dir_all(path.join("target/release")).unwrap();
+            std::os::unix::fs::symlink(bin, path.join("target/release/actsim")).unwrap();
+            std::fs::create_dir(path.join("bin")).unwrap();
+            std::os::unix::fs::symlink(bin, path.join("bin/actsim")).unwrap();
+            std::os::unix::fs::symlink(root.join("scenarios"), path.join("scenarios")).unwrap();
+            let paths = format!(
+                "{}:{}",
+                path.join("bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            let o = Command::new("bash")
+                .args(["-e", "-o", "pipefail", "-c", &body])
+                .current_dir(path)
+                .env("PATH", paths)
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "the shell example at {name} failed ({}):\n{body}\nstdout:\n{}\nstderr:\n{}",
+                o.status,
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            ran += 1;
+        }
+    }
+    let stale: Vec<_> = (0..NOT_RUN.len())
+        .filter(|i| !skipped.contains(i))
+        .map(|i| NOT_RUN[i].1)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "NOT_RUN entries match no example: {stale:?}"
+    );
+    assert!(ran >= 10, "only {ran} shell examples ran");
+}

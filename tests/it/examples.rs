@@ -420,3 +420,28 @@ fn host_count_needs_a_bound_and_one_time() {
         assert!(e.to_string().contains(error), "{e}");
     }
 }
+
+/// KMS-COUNT-3: an entry seen exactly `cmid_retention` ago has gone. A lab re-imaged every
+/// 7 days with a 7-day cache alternates (docs/cookbook.md, "A cache exactly as long as the
+/// re-imaging cycle"): the PCs that activated at 06:00 are forgotten at the next re-image,
+/// those that activated at their 08:00 retry are not, so one Monday starts from 0 and the
+/// next from 24.
+#[test]
+fn kms_count_3_a_cache_as_long_as_the_reimaging_cycle() {
+    let text = std::fs::read_to_string("scenarios/lab-turnover.ron")
+        .unwrap()
+        .replace(r#"cmid_retention: "10d""#, r#"cmid_retention: "7d""#);
+    let (_, o) = run(&text);
+    let refused = |day: usize| o.series.attempts[day + 1][Code::CountTooLow as usize];
+    // Week 8 (day 56) starts from 0: 24 refusals; week 9 (day 63) from 24: none.
+    assert_eq!(refused(56), 24);
+    assert_eq!(refused(63), 0);
+    assert_eq!(refused(70), 24);
+    assert_eq!(refused(77), 0);
+    // With the scenario's 10 days, no Monday refuses anything.
+    let (_, o) = shipped("lab-turnover");
+    let total: u64 = (56..119)
+        .map(|d| o.series.attempts[d][Code::CountTooLow as usize])
+        .sum();
+    assert_eq!(total, 0);
+}

@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod cli_snapshots;
 mod compare;
+mod cookbook;
 mod determinism;
 mod docs;
 mod examples;

@@ -95,12 +95,13 @@ const SECTIONS: &[(&str, &str)] = &[
     ("StateName", "## Expectations"),
 ];
 
-/// The text from `heading` to the next heading of the same or a higher level.
-fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+/// The text of a Markdown document from `heading` to the next heading of the same or a
+/// higher level.
+fn section_of<'a>(doc: &'a str, heading: &str) -> &'a str {
     let level = heading.split(' ').next().unwrap_or_default();
     let start = doc
         .find(&format!("\n{heading}\n"))
-        .unwrap_or_else(|| panic!("docs/scenario-format.md has no heading {heading:?}"))
+        .unwrap_or_else(|| panic!("no heading {heading:?}"))
         + 1;
     let rest = &doc[start + heading.len()..];
     let end = rest
@@ -143,7 +144,7 @@ fn every_field_variant_event_and_expectation_is_documented() {
             ));
             continue;
         };
-        let text = section(&doc, heading);
+        let text = section_of(&doc, heading);
         // A structure is written by its name (`Site(...)`); an enum's name is never written,
         // only its variants.
         let is_struct = matches!(container, ContainerFormat::Struct(_));
@@ -393,4 +394,97 @@ fn every_shell_example_runs() {
         "NOT_RUN entries match no example: {stale:?}"
     );
     assert!(ran >= 10, "only {ran} shell examples ran");
+}
+
+/// Every field of `summary.json` and every column of the CSV files that the shipped
+/// scenarios write is in `docs/outputs.md` (names of fleets, hosts, domains and keys, and
+/// outcome codes and states, which the page lists in their own tables, aside).
+#[test]
+fn every_summary_field_and_csv_column_is_in_outputs_md() {
+    fn keys(v: &serde_json::Value, parent: &str, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let named = matches!(
+                    parent,
+                    "fleets" | "hosts" | "dns" | "mak_keys" | "ksc_keys" | "outcomes" | "final"
+                );
+                for (k, child) in map {
+                    if !named {
+                        out.insert(k.clone());
+                    }
+                    keys(child, if named { "" } else { k }, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    keys(item, parent, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = std::fs::read_to_string("docs/outputs.md").unwrap();
+    let codes: Vec<&str> = actsim::code::Code::ALL.iter().map(|c| c.as_str()).collect();
+    let mut missing = BTreeSet::new();
+    let mut scenarios = Vec::new();
+    files("scenarios", "ron", &mut scenarios);
+    for path in scenarios
+        .iter()
+        .filter(|p| !p.starts_with("scenarios/bench"))
+    {
+        let model = actsim::load(path).unwrap();
+        let outcome = actsim::run(&model, model.seed);
+        let summary =
+            serde_json::to_value(actsim::report::summary(&model, model.seed, &outcome)).unwrap();
+        let mut names = BTreeSet::new();
+        keys(&summary, "", &mut names);
+        for (file, bytes) in actsim::report::data(&model, &outcome) {
+            let text = String::from_utf8(bytes).unwrap();
+            let header = text.lines().next().unwrap_or_default();
+            names.extend(
+                header
+                    .split(',')
+                    .filter(|c| !codes.contains(c))
+                    .map(|c| format!("{c} ({file})")),
+            );
+        }
+        for name in names {
+            let bare = name.split(' ').next().unwrap_or_default();
+            if !in_code(&doc, bare) {
+                missing.insert(name);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing from docs/outputs.md: {missing:?}"
+    );
+}
+
+/// Every command and every option of the command line is documented in its section of
+/// `docs/outputs.md` (`### run`, `### sweep`, ...).
+#[test]
+fn every_command_and_option_is_in_outputs_md() {
+    use clap::CommandFactory;
+    let doc = std::fs::read_to_string("docs/outputs.md").unwrap();
+    let mut missing = Vec::new();
+    for command in actsim::cli::Cli::command().get_subcommands() {
+        let name = command.get_name();
+        let heading = format!("### {name}");
+        if !doc.contains(&format!("\n{heading}\n")) {
+            missing.push(format!("the command {name} (a section {heading})"));
+            continue;
+        }
+        let text = section_of(&doc, &heading);
+        for arg in command.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if long != "help" && !text.contains(&format!("`--{long}")) {
+                missing.push(format!("{name} --{long}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing from docs/outputs.md: {missing:?}"
+    );
 }

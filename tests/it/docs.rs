@@ -488,3 +488,20 @@ fn every_command_and_option_is_in_outputs_md() {
         "missing from docs/outputs.md: {missing:?}"
     );
 }
+
+/// The README's table of shipped scenarios lists every scenario with its question.
+#[test]
+fn the_readme_lists_every_scenario_with_its_question() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut scenarios = Vec::new();
+    files("scenarios", "ron", &mut scenarios);
+    for path in scenarios
+        .iter()
+        .filter(|p| !p.starts_with("scenarios/bench"))
+    {
+        let text = std::fs::read_to_string(path).unwrap();
+        let question = text.lines().next().unwrap().trim_start_matches("// ");
+        let row = format!("| [`{0}`]({0}) | {question} |", path.display());
+        assert!(readme.contains(&row), "README.md lacks the row:\n{row}");
+    }
+}

@@ -152,8 +152,12 @@ impl<'m, P: Probe> World<'m, P> {
         }
         let checkpoints = checkpoints(self.model, self.end);
         let next = self.run_events(&checkpoints);
-        for &c in &checkpoints[next..] {
-            self.sample(c);
+        // After Ctrl-C the caller writes nothing: the samples left are not worth taking
+        // (with one-second online periods each one walks months of schedule).
+        if !crate::interrupt::requested() {
+            for &c in &checkpoints[next..] {
+                self.sample(c);
+            }
         }
         Ran {
             probe: self.probe,
@@ -193,6 +197,9 @@ impl<'m, P: Probe> World<'m, P> {
             // A sample shows the state at the end of its instant: take every sample
             // strictly before the next event.
             while next < checkpoints.len() && checkpoints[next].0 < t {
+                if crate::interrupt::requested() {
+                    return next;
+                }
                 self.sample(checkpoints[next]);
                 next += 1;
             }

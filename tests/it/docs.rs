@@ -505,3 +505,59 @@ fn the_readme_lists_every_scenario_with_its_question() {
         assert!(readme.contains(&row), "README.md lacks the row:\n{row}");
     }
 }
+
+/// GitHub's anchor of a heading: lower case, punctuation dropped, spaces as `-`.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Every relative link of the README and `docs/` points at a file of the repository, and at
+/// a heading of it when it names one.
+#[test]
+fn every_relative_link_resolves() {
+    let mut broken = Vec::new();
+    for doc in documents() {
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let dir = doc.parent().unwrap_or(Path::new("."));
+        for (i, _) in text.match_indices("](") {
+            let rest = &text[i + 2..];
+            let Some(end) = rest.find(')') else { continue };
+            let target = &rest[..end];
+            if target.contains("://") || target.starts_with("mailto:") || target.contains(' ') {
+                continue;
+            }
+            let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let path = if file.is_empty() {
+                doc.clone()
+            } else {
+                dir.join(file)
+            };
+            if !path.exists() {
+                broken.push(format!("{}: {target} (no such file)", doc.display()));
+                continue;
+            }
+            if fragment.is_empty() || path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let linked = std::fs::read_to_string(&path).unwrap();
+            let found = linked
+                .lines()
+                .filter(|l| l.starts_with('#'))
+                .any(|l| anchor(l.trim_start_matches('#')) == fragment);
+            if !found {
+                broken.push(format!("{}: {target} (no such heading)", doc.display()));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken links:\n  {}",
+        broken.join("\n  ")
+    );
+}

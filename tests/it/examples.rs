@@ -1,4 +1,5 @@
-//! The worked examples of `worked-examples.md` and the scenarios issue 2 names, run whole.
+//! The worked examples of docs/rules.md ("Worked examples") and other small scenarios,
+//! run whole.
 
 use super::support::*;
 use actsim::code::Code;

@@ -112,10 +112,9 @@ pub struct Sample<'a> {
     pub on_grid: bool,
     /// Per fleet, the present machines offline now.
     pub offline: &'a [u64],
-    /// On grid samples, each KMS host's current count per pool (`Pool::index` order), as a
-    /// request would see it now: CMIDs seen within the retention window (KMS-COUNT-3).
-    /// None while the host does not exist (before `AddHost`, after `RemoveHost`). Empty off
-    /// the grid.
+    /// Each KMS host's current count per pool (`Pool::index` order), as a request would see
+    /// it now: CMIDs seen within the retention window (KMS-COUNT-3). None while the host
+    /// does not exist (before `AddHost`, after `RemoveHost`).
     pub host_counts: &'a [Option<[u32; 2]>],
 }
 

@@ -20,7 +20,7 @@
 //! "Activation versions" (which products each CSVLK activates: Windows 11 first appears
 //! under the Server 2022 key, Server 2025 only under its own); "Plan for Volume Activation —
 //! Step 1" (2012 R2 era table, Windows 8.1 and earlier); the Volume Activation planning guide
-//! of Windows 7 / Server 2008 R2 (seed 003, "Détermination des besoins en clés de produit",
+//! of Windows 7 / Server 2008 R2 (the *Deployment Guide* of docs/rules.md, "Détermination des besoins en clés de produit",
 //! tables 1 and 2: groups A < B < C, and "la clé KMS pour les produits Windows plus récents
 //! activera également ceux d'ancienne génération"). From Server 2012 on, one server key
 //! covers every edition, so the era's server products are in group C.
@@ -33,7 +33,7 @@
 //! documentation says so.
 //!
 //! AD-based activation (ADBA-1) needs generation 3 or later: Windows 8, Server 2012, Office
-//! 2013 onwards (seed 002, "Qu'est-ce que l'activation en volume ?").
+//! 2013 onwards (the *Volume Licensing FAQ* of docs/rules.md, "Qu'est-ce que l'activation en volume ?").
 
 use super::{KeyGroup, Pool, ProductModel};
 

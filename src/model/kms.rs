@@ -1,7 +1,7 @@
 //! The resolved KMS part of a scenario: hosts, shared host keys, SRV records created by hand,
 //! how a fleet finds its host, and the KMS timeline actions and expectations.
 
-use super::{DomainId, HostId, HostKeyId, SimTime, SiteId, SrvId, Table};
+use super::{DomainId, HostId, HostKeyId, SimTime, SiteId, SrvId, Table, When};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -212,5 +212,14 @@ pub enum KmsExpect {
         host: HostId,
         pool: Pool,
         by: SimTime,
+    },
+    /// KMS-COUNT-2: the host's count in `pool` stays within `[at_least, at_most]` at the
+    /// samples `when` names.
+    HostCount {
+        host: HostId,
+        pool: Pool,
+        at_least: u32,
+        at_most: u32,
+        when: When,
     },
 }

@@ -214,6 +214,13 @@ pub fn evaluate(
                         (None, None) => (true, "no machine was ever at risk".to_owned()),
                     }
                 }
+                ExpectKind::Kms(KmsExpect::HostCount {
+                    host,
+                    pool,
+                    at_least,
+                    at_most,
+                    when,
+                }) => host_count(model, series, host.index() * 2 + pool.index(), (at_least, at_most), when),
                 ExpectKind::Kms(KmsExpect::ThresholdReached { host, pool, by }) => {
                     let s = &kms.hosts[host];
                     let p = pool.index();
@@ -232,4 +239,65 @@ pub fn evaluate(
             }
         })
         .collect()
+}
+
+/// `HostCount`: the count of one host's pool (`slot` = host × 2 + pool) at the samples
+/// `when` names, read from the grid samples and, for `at` off the grid, from the extra
+/// sample taken there. Samples where the host does not exist are not checked.
+fn host_count(
+    model: &Model,
+    series: &Series,
+    slot: usize,
+    (at_least, at_most): (u32, u32),
+    when: When,
+) -> (bool, String) {
+    let slots = model.kms.hosts.len() * 2;
+    let (mut grid, mut off) = (0, 0);
+    let mut counts = Vec::new();
+    for (i, &t) in series.times.iter().enumerate() {
+        let count = if series.on_grid[i] {
+            grid += 1;
+            series.hosts[(grid - 1) * slots + slot].count
+        } else {
+            off += 1;
+            series.off_grid_counts[(off - 1) * slots + slot]
+        };
+        let wanted = match when {
+            When::From(from) => series.on_grid[i] && t >= from,
+            When::At(at) => t == at,
+        };
+        if let (true, Some(c)) = (wanted, count) {
+            counts.push((t, c));
+        }
+    }
+    let outside = counts.iter().find(|&&(_, c)| c < at_least || c > at_most);
+    let lowest = counts.iter().min_by_key(|&&(t, c)| (c, t));
+    let highest = counts
+        .iter()
+        .max_by_key(|&&(t, c)| (c, std::cmp::Reverse(t)));
+    let range = match (lowest, highest) {
+        (Some(&(lt, l)), Some(&(ht, h))) => {
+            format!("lowest {l} at {}, highest {h} at {}", time(lt), time(ht))
+        }
+        _ => {
+            return (
+                true,
+                "the host did not exist at the times checked".to_owned(),
+            );
+        }
+    };
+    match outside {
+        Some(&(t, c)) => {
+            let bound = if c < at_least {
+                format!("below at_least {at_least}")
+            } else {
+                format!("above at_most {at_most}")
+            };
+            (
+                false,
+                format!("count {c} at {} is {bound}; {range}", time(t)),
+            )
+        }
+        None => (true, range),
+    }
 }

@@ -80,6 +80,10 @@ pub struct Series {
     pub rows: Vec<Row>,
     /// Grid samples only: `grid × hosts × 2 pools`.
     pub hosts: Vec<HostSample>,
+    /// Samples off the grid (the instants of `at` expectations) only, in order: each host's
+    /// count per pool, `off-grid samples × hosts × 2 pools` (None while a host does not
+    /// exist), for `HostCount(at)`.
+    pub off_grid_counts: Vec<Option<u32>>,
     /// Grid samples only: outcomes by code since the previous grid sample.
     pub attempts: Vec<[u64; Code::COUNT]>,
     /// Grid samples only: `grid × MAK keys` (used, remaining).

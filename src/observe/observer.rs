@@ -355,6 +355,11 @@ impl Probe for Observer {
             });
         }
         if !s.on_grid {
+            series.off_grid_counts.extend(
+                s.host_counts
+                    .iter()
+                    .flat_map(|c| Pool::ALL.map(|pool| c.map(|c| c[pool.index()]))),
+            );
             return;
         }
         for (counts, stats) in s.host_counts.iter().zip(&mut self.kms.hosts) {

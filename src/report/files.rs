@@ -154,15 +154,17 @@ fn commit(dir: &Path, staging: &Path, files: &[&str]) -> Result<(), Error> {
     for (i, name) in names.enumerate() {
         let target = dir.join(name);
         let staged = staging.join("new").join(name);
-        // The marker never changes: one already there stays. Moving it aside and back, as
-        // other files are, would race with another writer into the same directory (the
-        // threads of a sweep each write their unit into units/), which then finds it gone.
-        if name == MARKER && target.is_file() {
-            continue;
-        }
         let step = || -> Result<Option<PathBuf>, Error> {
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            // The marker is the same bytes in every write: one rename replaces it atomically.
+            // Moving it aside and back, as other files are, would race with another writer
+            // into the same directory (the threads of a sweep each write their unit into
+            // units/), which then finds it gone.
+            if name == MARKER {
+                fs::rename(&staged, &target).map_err(|e| Error::io(&target, e))?;
+                return Ok(None);
             }
             let backup = if target.exists() {
                 let backup = staging.join(format!("old-{i}"));
@@ -243,6 +245,27 @@ mod tests {
         assert!(write_atomically(&bad, &[("a.txt", vec![])]).is_err());
         assert!(write_atomically(&out, &[("a.txt", b"a".to_vec())]).is_ok());
         assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"a");
+    }
+
+    /// Several threads writing their own files into one directory at once (a sweep's units)
+    /// all succeed: they once failed now and then, moving the shared marker aside under each
+    /// other ("units/.actsim: No such file or directory", exit 74).
+    #[test]
+    fn concurrent_writes_into_one_directory_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("units");
+        std::thread::scope(|s| {
+            for t in 0..8 {
+                let out = &out;
+                s.spawn(move || {
+                    for i in 0..200 {
+                        let name = format!("u{t}-{i}.json");
+                        write_atomically(out, &[(&name, vec![1])]).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 8 * 200 + 1);
     }
 
     #[test]

@@ -4,8 +4,8 @@ use super::Known;
 use crate::methods::kms::resolve as kms;
 use crate::methods::ksc::resolve as ksc;
 use crate::model::{
-    Column, ExpectKind, ExpectModel, FleetId, FleetModel, SimTime, StateSet, Table, When,
-    state::OFFLINE,
+    Column, ExpectKind, ExpectModel, FleetId, FleetModel, KmsExpect, SimTime, StateSet, Table,
+    When, state::OFFLINE,
 };
 use crate::scenario::check::{Checker, Result, strs};
 use crate::scenario::duration::Duration;
@@ -121,6 +121,37 @@ pub fn resolve(
                     *by,
                 )?)
             }
+            schema::Expect::HostCount {
+                host: h,
+                pool,
+                at_least,
+                at_most,
+                from,
+                at,
+            } => {
+                let owned = anchors_for(h);
+                let a = strs(&owned);
+                let host = known.kms.hosts.resolve(c, &a, h)?;
+                let (at_least, at_most) = match (*at_least, *at_most) {
+                    (None, None) => {
+                        return Err(c.error(&a, "give `at_least`, `at_most` or both"));
+                    }
+                    (low, high) => (low.unwrap_or(0), high.unwrap_or(u32::MAX)),
+                };
+                if at_least > at_most {
+                    return Err(c.error(
+                        &a,
+                        format!("at_least {at_least} is above at_most {at_most}"),
+                    ));
+                }
+                ExpectKind::Kms(KmsExpect::HostCount {
+                    host,
+                    pool: *pool,
+                    at_least,
+                    at_most,
+                    when: when(h, *from, *at)?,
+                })
+            }
             schema::Expect::KeyUsageBelow { key, share, from } => {
                 let a = anchors_for(key);
                 ExpectKind::Ksc(ksc::usage_below(
@@ -185,6 +216,21 @@ fn describe(e: &schema::Expect) -> String {
         }
         schema::Expect::ThresholdReached { host, pool, by } => {
             format!("ThresholdReached(host: \"{host}\", pool: {pool:?}, by: \"{by}\")")
+        }
+        schema::Expect::HostCount {
+            host,
+            pool,
+            at_least,
+            at_most,
+            from,
+            at,
+        } => {
+            let low = at_least.map_or(String::new(), |n| format!(", at_least: {n}"));
+            let high = at_most.map_or(String::new(), |n| format!(", at_most: {n}"));
+            format!(
+                "HostCount(host: \"{host}\", pool: {pool:?}{low}{high}{})",
+                describe_when(from, at)
+            )
         }
         schema::Expect::KeyUsageBelow { key, share, from } => format!(
             "KeyUsageBelow(key: \"{key}\", share: {share}{})",

@@ -1,5 +1,5 @@
 //! The limits that keep a run's work and memory bounded, each checked before anything is
-//! allocated and reported as a scenario error where the scenario sets it (README, "Limits").
+//! allocated and reported as a scenario error where the scenario sets it (docs/scenario-format.md, "Limits").
 //!
 //! Two are estimates rather than counts: the **sample values** a run keeps (samples × series:
 //! every series of `timeseries.csv`, `hosts.csv`, `attempts_by_fleet.csv`, `risk.csv` … is

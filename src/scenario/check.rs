@@ -170,34 +170,52 @@ impl<I: Id> Names<I> {
         self.get(name).ok_or_else(|| here(self.unknown(name)))
     }
 
-    /// "unknown fleet "deskops"; did you mean "desktops"? (fleets: desktops, laptops)".
+    /// "unknown fleet "deskops"; did you mean "desktops"? (known: desktops, laptops)".
     pub fn unknown(&self, name: &str) -> String {
         let mut out = format!("unknown {} \"{name}\"", self.kind);
-        let nearest = self
-            .ids
-            .keys()
-            .map(|k| {
-                (
-                    strsim::damerau_levenshtein(&k.to_lowercase(), &name.to_lowercase()),
-                    k,
-                )
-            })
-            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
-            .min();
-        if let Some((_, k)) = nearest {
+        if let Some(k) = nearest(name, self.ids.keys().map(String::as_str)) {
             out.push_str(&format!("; did you mean \"{k}\"?"));
         }
         if self.ids.is_empty() {
             out.push_str(&format!(" (the scenario declares no {})", self.kind));
         } else {
-            let mut known: Vec<&str> = self.ids.keys().map(String::as_str).take(12).collect();
-            if self.ids.len() > 12 {
+            let mut known: Vec<&str> = self
+                .ids
+                .keys()
+                .map(String::as_str)
+                .take(MAX_LISTED)
+                .collect();
+            if self.ids.len() > MAX_LISTED {
                 known.push("…");
             }
             out.push_str(&format!(" (known: {})", known.join(", ")));
         }
         out
     }
+}
+
+/// The most names an error message lists (the built-in products all fit).
+const MAX_LISTED: usize = 40;
+
+/// The candidate nearest to `name` (edit distance, case ignored), if it is near enough to
+/// be the name meant: at most 2 edits, or a third of the candidate's length. Failing that,
+/// the one candidate that begins with `name` (`renewal` for `renewal_interval`).
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    let candidates: Vec<&str> = candidates.collect();
+    let close = candidates
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&k.to_lowercase(), &name), *k))
+        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+        .min()
+        .map(|(_, k)| k);
+    let mut prefixed = candidates
+        .iter()
+        .filter(|k| !name.is_empty() && k.to_lowercase().starts_with(&name));
+    close.or_else(|| match (prefixed.next(), prefixed.next()) {
+        (Some(k), None) => Some(*k),
+        _ => None,
+    })
 }
 
 /// Borrow a list of owned anchor strings as the `&[&str]` the locator wants.
@@ -234,7 +252,25 @@ pub fn safe_name(name: &str) -> std::result::Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_name;
+    use super::{nearest, safe_name};
+
+    #[test]
+    fn the_nearest_name_is_a_close_spelling_or_the_one_it_begins() {
+        let names = [
+            "desktops",
+            "laptops",
+            "renewal_interval",
+            "activation_interval",
+        ];
+        assert_eq!(nearest("deskops", names.into_iter()), Some("desktops"));
+        assert_eq!(nearest("Laptop", names.into_iter()), Some("laptops"));
+        assert_eq!(
+            nearest("renewal", names.into_iter()),
+            Some("renewal_interval")
+        );
+        assert_eq!(nearest("servers", names.into_iter()), None);
+        assert_eq!(nearest("", names.into_iter()), None);
+    }
 
     #[test]
     fn names_are_spreadsheet_safe() {

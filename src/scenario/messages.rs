@@ -53,6 +53,96 @@ fn is_duration(field: &str) -> bool {
     ) || field.ends_with("_interval")
 }
 
+/// What an enum of the schema is called in messages: the user never writes the enum's own
+/// name, only its variants.
+fn variant_kind(enum_name: &str) -> &'static str {
+    match enum_name {
+        "Action" => "timeline action",
+        "Expect" => "expectation",
+        "StateName" => "state",
+        "Activation" => "activation method",
+        "KeyGroup" => "key group",
+        "Pool" => "pool",
+        "HostOs" => "host OS",
+        "Image" => "image",
+        "Initial" => "initial state",
+        "Arrival" => "arrival",
+        "Online" => "online schedule",
+        "Discovery" => "discovery",
+        "MakMode" => "MAK mode",
+        "Port" => "port",
+        "SrvUpdate" => "SRV permission",
+        "KeySource" => "key source",
+        "KscManaged" => "Kaspersky management",
+        _ => "variant",
+    }
+}
+
+/// The first name in backticks after `marker` in RON's message.
+fn quoted_after<'a>(raw: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = &raw[raw.find(marker)? + marker.len()..];
+    let start = rest.find('`')? + 1;
+    let len = rest[start..].find('`')?;
+    Some(&rest[start..start + len])
+}
+
+/// The names in backticks that RON lists after "expected".
+fn expected_names(raw: &str) -> Vec<&str> {
+    raw.find(", expected")
+        .map(|i| raw[i..].split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default()
+}
+
+/// RON's "Unexpected field named `onlin` in `Fleet`, expected one of ..." and "Unexpected
+/// variant named `Broken` in enum `StateName`, expected one of ...", in the user's words:
+/// what is unknown, the nearest valid name, and every valid one.
+fn unknown_name(raw: &str) -> Option<String> {
+    let (written, message) = if let Some(field) = quoted_after(raw, "Unexpected field named") {
+        let owner = quoted_after(raw, " in ").unwrap_or("this structure");
+        (field, format!("{owner} has no field `{field}`"))
+    } else {
+        let variant = quoted_after(raw, "Unexpected variant named")?;
+        let kind = variant_kind(quoted_after(raw, "in enum").unwrap_or_default());
+        (variant, format!("unknown {kind} `{variant}`"))
+    };
+    let valid = expected_names(raw);
+    let mut out = message;
+    if let Some(near) = super::check::nearest(written, valid.iter().copied()) {
+        out.push_str(&format!("; did you mean `{near}`?"));
+    }
+    let listed = match quoted_after(raw, "in enum") {
+        Some("StateName") => named_values("state").unwrap_or_default().to_owned(),
+        _ => valid.join(", "),
+    };
+    if !listed.is_empty() {
+        out.push_str(&format!(" (valid: {listed})"));
+    }
+    Some(out)
+}
+
+/// The name of the innermost structure or variant open at byte `offset` (`Ramp` in
+/// `Ramp(start: 0`), if any.
+fn enclosing(source: &str, offset: usize) -> Option<&str> {
+    let before = source.get(..offset)?;
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' | ']' => depth += 1,
+            '(' | '[' if depth > 0 => depth -= 1,
+            '(' => {
+                let head = before[..i].trim_end();
+                let start = head
+                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .map_or(0, |j| j + 1);
+                return Some(&head[start..]).filter(|n| !n.is_empty());
+            }
+            '[' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The field being written at byte `offset` of `source`: the last `name:` before it.
 fn field_at(source: &str, offset: usize) -> Option<&str> {
     let before = source.get(..offset)?;
@@ -119,6 +209,9 @@ pub fn explain(source: &str, line: usize, column: usize, raw: &str) -> String {
         return "this is not a scenario: a scenario file is `Scenario(` … `)` (after comments)"
             .to_owned();
     }
+    if let Some(message) = unknown_name(raw) {
+        return message;
+    }
     let Some(field) = field_at(source, token_start) else {
         return raw.to_owned();
     };
@@ -127,13 +220,24 @@ pub fn explain(source: &str, line: usize, column: usize, raw: &str) -> String {
         && value
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E' | '_'));
+    let within = enclosing(source, token_start);
+    // `start` is a date in `Scenario` and a duration in `Ramp`.
+    let duration = is_duration(field) || (field == "start" && within == Some("Ramp"));
     if raw.starts_with("Found invalid std identifier") || raw.starts_with("Expected identifier") {
         if let Some(allowed) = named_values(field) {
             return format!("{field}: expected one of {allowed}, got {value}");
         }
+        if let Some(variant) = within.filter(|_| number) {
+            return format!(
+                "{field}: `{variant}(...)` takes named fields, written `name: value`; got {value}"
+            );
+        }
     }
-    if raw.starts_with("Expected string") || (number && is_duration(field)) {
-        if is_duration(field) {
+    if raw.starts_with("Expected boolean") {
+        return format!("{field}: expected true or false, got {value}");
+    }
+    if raw.starts_with("Expected string") || (number && duration) {
+        if duration {
             return format!(
                 "{field}: a duration is a quoted number and unit, like \"180d\" or \"1d 12h\" \
                  (units s, m, h, d, w); got {value}"
@@ -196,6 +300,72 @@ mod tests {
         let s = "X(by: 1)";
         let (l, c) = at(s, "1)");
         assert!(explain(s, l, c, "Expected string").starts_with("by: a duration is a quoted"));
+        let s = "Fleet(arrival: Ramp(start: 0, over: \"1d\"))";
+        let (l, c) = at(s, "0,");
+        assert!(
+            explain(s, l, c, "Expected string").starts_with("start: a duration is a quoted"),
+            "{}",
+            explain(s, l, c, "Expected string")
+        );
+        let s = "Fleet(host_caching: \"no\")";
+        let (l, c) = at(s, "\"no");
+        assert_eq!(
+            explain(s, l, c, "Expected boolean"),
+            "host_caching: expected true or false, got \"no\""
+        );
+        let s = "Fleet(online: Daily(9))";
+        let (l, c) = at(s, "9)");
+        assert_eq!(
+            explain(
+                s,
+                l,
+                c,
+                "Found invalid std identifier \"9\", try the raw identifier `r#9` instead"
+            ),
+            "online: `Daily(...)` takes named fields, written `name: value`; got 9"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_variants_name_the_nearest_valid_one() {
+        let s = "Fleet(onlin: Always)";
+        let (l, c) = at(s, "onlin");
+        assert_eq!(
+            explain(
+                s,
+                l,
+                c,
+                "Unexpected field named `onlin` in `Fleet`, expected one of `name`, `online`, \
+                 or `image` instead"
+            ),
+            "Fleet has no field `onlin`; did you mean `online`? (valid: name, online, image)"
+        );
+        let s = "X(do: HostRestrat(\"kms1\"))";
+        let (l, c) = at(s, "HostRestrat");
+        assert_eq!(
+            explain(
+                s,
+                l,
+                c,
+                "Unexpected variant named `HostRestrat` in enum `Action`, expected one of \
+                 `HostDown`, `HostRestart` instead"
+            ),
+            "unknown timeline action `HostRestrat`; did you mean `HostRestart`? (valid: \
+             HostDown, HostRestart)"
+        );
+        let s = "X(state: Broken)";
+        let (l, c) = at(s, "Broken");
+        let m = explain(
+            s,
+            l,
+            c,
+            "Unexpected variant named `Broken` in enum `StateName`, expected one of `Grace` \
+             instead",
+        );
+        assert!(
+            m.starts_with("unknown state `Broken` (valid: Grace, Licensed, OotGrace"),
+            "{m}"
+        );
     }
 
     /// Found by the fuzzer: a field name read back over non-ASCII text cut a character in

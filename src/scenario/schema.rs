@@ -540,6 +540,21 @@ pub enum Expect {
         fleet: String,
         within: Duration,
     },
+    /// KMS-COUNT-2: the host's count in `pool` (the distinct CMIDs it has seen within the
+    /// retention window) lies between `at_least` and `at_most` at every sample from `from`
+    /// (or at the instant `at`). An addition to the v1 format.
+    HostCount {
+        host: String,
+        pool: Pool,
+        #[serde(default)]
+        at_least: Option<u32>,
+        #[serde(default)]
+        at_most: Option<u32>,
+        #[serde(default)]
+        from: Option<Duration>,
+        #[serde(default)]
+        at: Option<Duration>,
+    },
     /// KSC-10: at every sample from `from`, the key's devices in use (active or reserve)
     /// are below `share` of its device limit.
     KeyUsageBelow {

@@ -69,7 +69,14 @@ pub fn write(dir: &Path, shape: &Shape, result: &UnitResult) -> Result<(), Error
     };
     let mut bytes = serde_json::to_vec(&file).expect("a unit file serialises");
     bytes.push(b'\n');
-    crate::report::write_atomically(&dir.join(UNITS_DIR), &[(&name(result.unit), bytes)])
+    crate::report::write_atomically(&dir.join(UNITS_DIR), &[(&name(result.unit), bytes)])?;
+    // The sweep's directory is actsim's from its first unit on, so that the other shards of
+    // the sweep (which find it not empty) may write into it too.
+    let marker = dir.join(crate::report::MARKER);
+    if !marker.exists() {
+        std::fs::write(&marker, b"written by actsim\n").map_err(|e| Error::io(&marker, e))?;
+    }
+    Ok(())
 }
 
 /// A unit file in `dir/units/` that belongs to another sweep (another scenario, `--set` or

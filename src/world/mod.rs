@@ -27,8 +27,8 @@ use crate::methods::licence::Answer;
 use crate::methods::machines::Machines;
 use crate::methods::{self, Env, Methods};
 use crate::model::{
-    ArrivalModel, ExpectKind, FleetId, HostId, MachineId, Model, OnlineModel, PolicyModel, Table,
-    When,
+    ArrivalModel, ExpectKind, FleetId, HostId, KmsExpect, MachineId, Model, OnlineModel,
+    PolicyModel, Table, When,
 };
 use crate::net::schedule::DAILY_JITTER;
 use crate::net::topology::Topology;
@@ -253,13 +253,9 @@ impl<'m, P: Probe> World<'m, P> {
         let mut offline = std::mem::take(&mut self.offline);
         self.offline_counts(t, &mut offline);
         let mut host_counts = std::mem::take(&mut self.host_counts);
-        if on_grid {
-            self.methods
-                .kms
-                .counts_at(t, self.policy.cmid_retention, &mut host_counts);
-        } else {
-            host_counts.clear();
-        }
+        self.methods
+            .kms
+            .counts_at(t, self.policy.cmid_retention, &mut host_counts);
         self.probe.sample(&Sample {
             now: t,
             on_grid,
@@ -373,7 +369,10 @@ fn checkpoints(model: &Model, end: SimTime) -> Vec<(SimTime, bool)> {
         }
         | ExpectKind::AtMost {
             when: When::At(t), ..
-        } = e.kind
+        }
+        | ExpectKind::Kms(KmsExpect::HostCount {
+            when: When::At(t), ..
+        }) = e.kind
         {
             points.push((t, false));
         }

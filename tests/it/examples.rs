@@ -1,4 +1,5 @@
-//! The worked examples of `worked-examples.md` and the scenarios issue 2 names, run whole.
+//! The worked examples of docs/rules.md ("Worked examples") and other small scenarios,
+//! run whole.
 
 use super::support::*;
 use actsim::code::Code;
@@ -365,4 +366,83 @@ fn kms_host_4_host_key_limits() {
         5,
         "a failed renewal keeps the licence"
     );
+}
+
+/// KMS-COUNT-2: `HostCount` reads the host's count at grid samples (`from`) and at an extra
+/// sample off the grid (`at`); a host that does not exist yet is not checked.
+#[test]
+fn kms_count_2_host_count_expectation() {
+    let expect = r#"expect: [
+            HostCount(host: "kms1", pool: Windows, at_least: 24, at_most: 24, from: "1d"),
+            HostCount(host: "kms1", pool: Windows, at_most: 23, at: "1d 12h"),
+            HostCount(host: "kms1", pool: Office, at_most: 0, from: "0d"),
+            HostCount(host: "kms2", pool: Windows, at_least: 1, from: "0d"),
+        ],
+        timeline:"#;
+    let text = one_host("3d", "ServerC", &clients(24), "")
+        .replace(
+            r#"keys: [ServerC])]"#,
+            r#"keys: [ServerC]), KmsHost(name: "kms2", site: "hq", publish: false)]"#,
+        )
+        .replace("timeline:", expect)
+        .replace(
+            "timeline: [],",
+            r#"timeline: [Event(at: "2d 12h", do: AddHost("kms2"))],"#,
+        );
+    let (_, o) = run(&text);
+    let e = &o.expectations;
+    assert!(e[0].held, "{:?}", e[0]);
+    assert!(!e[1].held);
+    assert_eq!(
+        e[1].detail,
+        "count 24 at 1d 12h is above at_most 23; lowest 24 at 1d 12h, highest 24 at 1d 12h"
+    );
+    assert!(e[2].held, "{:?}", e[2]);
+    // kms2 exists from 2d 12h on and nobody asks it: only the sample at 3d is checked.
+    assert!(!e[3].held);
+    assert!(e[3].detail.starts_with("count 0 at 3d"), "{}", e[3].detail);
+}
+
+#[test]
+fn host_count_needs_a_bound_and_one_time() {
+    for (bounds, error) in [
+        (r#"from: "1d""#, "give `at_least`, `at_most` or both"),
+        (
+            r#"at_least: 5, at_most: 4, from: "1d""#,
+            "at_least 5 is above at_most 4",
+        ),
+        (r#"at_least: 5"#, "give exactly one of `from` or `at`"),
+    ] {
+        let text = one_host("3d", "ServerC", &clients(3), "").replace(
+            "timeline:",
+            &format!(r#"expect: [HostCount(host: "kms1", pool: Windows, {bounds})], timeline:"#),
+        );
+        let e = actsim::parse("t.ron", text.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains(error), "{e}");
+    }
+}
+
+/// KMS-COUNT-3: an entry seen exactly `cmid_retention` ago has gone. A lab re-imaged every
+/// 7 days with a 7-day cache alternates (docs/cookbook.md, "A cache exactly as long as the
+/// re-imaging cycle"): the PCs that activated at 06:00 are forgotten at the next re-image,
+/// those that activated at their 08:00 retry are not, so one Monday starts from 0 and the
+/// next from 24.
+#[test]
+fn kms_count_3_a_cache_as_long_as_the_reimaging_cycle() {
+    let text = std::fs::read_to_string("scenarios/lab-turnover.ron")
+        .unwrap()
+        .replace(r#"cmid_retention: "10d""#, r#"cmid_retention: "7d""#);
+    let (_, o) = run(&text);
+    let refused = |day: usize| o.series.attempts[day + 1][Code::CountTooLow as usize];
+    // Week 8 (day 56) starts from 0: 24 refusals; week 9 (day 63) from 24: none.
+    assert_eq!(refused(56), 24);
+    assert_eq!(refused(63), 0);
+    assert_eq!(refused(70), 24);
+    assert_eq!(refused(77), 0);
+    // With the scenario's 10 days, no Monday refuses anything.
+    let (_, o) = shipped("lab-turnover");
+    let total: u64 = (56..119)
+        .map(|d| o.series.attempts[d][Code::CountTooLow as usize])
+        .sum();
+    assert_eq!(total, 0);
 }

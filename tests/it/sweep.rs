@@ -213,3 +213,24 @@ fn a_bad_set_is_a_usage_error_naming_the_path() {
         "nothing runs when one combination is invalid"
     );
 }
+
+/// Shards may share one output directory (README, docs/outputs.md): the second shard once
+/// refused the directory the first had created, which held units but no `.actsim` marker.
+#[test]
+fn shards_share_one_directory_and_merge_equals_the_whole() {
+    let whole = tempfile::tempdir().unwrap();
+    sweep(whole.path(), &[]);
+    let scratch = tempfile::tempdir().unwrap();
+    let shared = scratch.path().join("shards");
+    for i in 1..=3 {
+        sweep(&shared, &["--shard", &format!("{i}/3")]);
+    }
+    let merged = scratch.path().join("merged");
+    actsim(&[
+        "merge",
+        shared.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(outputs(whole.path()) == outputs(&merged));
+}

@@ -509,8 +509,8 @@ mod tests {
         assert_eq!(h.pool(Pool::Windows).count(), 0);
     }
 
-    /// KMS-HOST-3: a client OS holds the Client VL key for Windows and, as seed 002 says of
-    /// Windows 7, an Office host key too; only a server OS holds Server Group keys.
+    /// KMS-HOST-3: a client OS holds the Client VL key for Windows and, as the *Volume Licensing FAQ*
+    /// says of Windows 7, an Office host key too; only a server OS holds Server Group keys.
     #[test]
     fn kms_host_3_client_os_holds_only_client_vl_and_office() {
         assert!(os_can_hold(HostOs::Client, KeyGroup::ClientVl));

@@ -14,7 +14,7 @@
 //! `code` → `model` (the resolved scenario) → `scenario` (the file's language) → `probe`
 //! (what observers receive) → `net` → `methods` (one folder per activation method) →
 //! `resolve` (file to model) → `world` (the event loop) → `observe` → `report` → `sweep`,
-//! `compare` → `cli`.
+//! `compare` → `advise` → `cli`.
 
 // Library code never unwraps, expects or indexes without saying why: each remaining use is
 // allowed where it is, with the reason (a module's ids are in range by construction, a
@@ -24,6 +24,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod advise;
 pub mod cli;
 pub mod code;
 pub mod compare;

@@ -8,7 +8,7 @@ pub(crate) mod html;
 mod series;
 mod summary;
 pub mod tables;
-mod text;
+pub(crate) mod text;
 pub mod words;
 
 pub use files::{MARKER, check_out_dir, write_atomically};

@@ -121,6 +121,7 @@ pub fn page(model: &Model, advice: &Advice, charts: &[&str]) -> String {
                 .find(|a| &model.fleets[a.criteria.fleet].name == name)
                 .map(|a| colour(&a.recommended))
         },
+        1.5,
         "The advised plan: sites, their KMS hosts (new local hosts included), DNS servers and \
          fleets, each fleet in the colour of its advised method; links with what their \
          firewalls let through.",
@@ -181,7 +182,7 @@ fn table(h: &mut String, model: &Model, advice: &Advice) {
         "<h2 id=\"advice\">Advice by Table 1 (criteria for activation methods)</h2>\n<table>\n<tr>"
     );
     for (i, c) in super::text::HEADER.iter().enumerate() {
-        let class = if [0, 10, 11].contains(&i) {
+        let class = if [10, 11].contains(&i) {
             " class=\"text\""
         } else {
             ""
@@ -196,7 +197,7 @@ fn table(h: &mut String, model: &Model, advice: &Advice) {
         let _ = write!(h, "<tr>");
         for (i, cell) in row.iter().enumerate() {
             let (class, content) = match i {
-                0 | 10 => (" class=\"text\"", esc(cell)),
+                10 => (" class=\"text\"", esc(cell)),
                 11 => (
                     " class=\"text\"",
                     format!(
@@ -280,12 +281,8 @@ fn proof(h: &mut String, model: &Model, advice: &Advice, chart: Option<&str>) {
     for f in sections::fleets(model, advice) {
         let _ = write!(h, "<tr><td>{}</td>", esc(&f.name));
         for m in &f.measures {
-            let _ = write!(
-                h,
-                "<td>{} → {}</td>",
-                esc(&show(m.current, m.unit)),
-                esc(&show(m.advised, m.unit))
-            );
+            let (c, a) = sections::pair(m);
+            let _ = write!(h, "<td>{} → {}</td>", esc(&c), esc(&a));
         }
         let class = match f.verdict {
             Verdict::Better => "text better",

@@ -55,6 +55,30 @@ pub fn show(v: Option<f64>, unit: Unit) -> String {
     }
 }
 
+/// Both values of a measure for a cell: shares get more decimals (up to three) until two
+/// different values read differently ("99.93 % → 99.84 %", not "99.9 % → 99.8 %" twice the
+/// same), and a share under 100 % never reads as 100.0 %.
+pub fn pair(m: &Measure) -> (String, String) {
+    if m.unit != Unit::Share {
+        return (show(m.current, m.unit), show(m.advised, m.unit));
+    }
+    let share = |x: Option<f64>, decimals: usize| {
+        x.map_or("—".to_owned(), |x| format!("{:.decimals$} %", x * 100.0))
+    };
+    let rounds_up = |x: Option<f64>, decimals: usize| {
+        x.is_some_and(|x| x < 1.0 && share(Some(x), decimals).starts_with("100"))
+    };
+    let mut decimals = 1;
+    while decimals < 3
+        && ((m.current != m.advised && share(m.current, decimals) == share(m.advised, decimals))
+            || rounds_up(m.current, decimals)
+            || rounds_up(m.advised, decimals))
+    {
+        decimals += 1;
+    }
+    (share(m.current, decimals), share(m.advised, decimals))
+}
+
 /// The change from current to advised, in words ("+7.8 pts", "−58", "=").
 pub fn change(m: &Measure) -> String {
     match (m.current, m.advised) {

@@ -286,11 +286,8 @@ fn proof(s: &mut String, p: &Paint, model: &Model, advice: &Advice) {
         .map(|f| {
             let mut r = vec![f.name.clone()];
             for m in &f.measures {
-                r.push(format!(
-                    "{} → {}",
-                    show(m.current, m.unit),
-                    show(m.advised, m.unit)
-                ));
+                let (c, a) = sections::pair(m);
+                r.push(format!("{c} → {a}"));
             }
             r.push(verdict_words(f));
             r
@@ -325,12 +322,8 @@ pub fn verdict_words(f: &sections::FleetProof) -> String {
         .decided_by
         .and_then(|metric| f.measures.iter().find(|m| m.metric.ends_with(metric)))
         .map_or(String::new(), |m| {
-            format!(
-                " ({} {} → {})",
-                m.label,
-                show(m.current, m.unit),
-                show(m.advised, m.unit)
-            )
+            let (c, a) = sections::pair(m);
+            format!(" ({} {c} → {a})", m.label)
         });
     match f.verdict {
         Verdict::Better => format!("better{why}"),

@@ -325,15 +325,17 @@ fn diagram(model: &Model) -> String {
     diagram_coloured(
         model,
         &|_| None,
+        1.0,
         "Sites, the links between them and what their firewalls let through.",
     )
 }
 
 /// The network diagram with each fleet's line in the colour `colour_of` gives it (bold),
-/// under `caption`.
+/// `room` times as tall (more room between the boxes of many sites), under `caption`.
 pub(crate) fn diagram_coloured(
     model: &Model,
     colour_of: &dyn Fn(crate::model::FleetId) -> Option<&'static str>,
+    room: f64,
     caption: &str,
 ) -> String {
     let sites: Vec<usize> = (1..model.sites.len())
@@ -364,7 +366,7 @@ pub(crate) fn diagram_coloured(
     let (w, hgt) = match n {
         1 => (400.0, box_h + 40.0),
         2 => (800.0, box_h + 40.0),
-        _ => (1100.0, (2.0 * box_h + 160.0).max(420.0)),
+        _ => (1100.0, (2.0 * box_h + 160.0).max(420.0) * room),
     };
     let (cx, cy) = (w / 2.0, hgt / 2.0);
     let (rx, ry) = (w / 2.0 - 160.0, hgt / 2.0 - box_h / 2.0 - 20.0);

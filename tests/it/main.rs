@@ -1,6 +1,7 @@
 //! Integration tests, one binary (compiles once): whole scenarios through the library and
 //! the `actsim` binary.
 
+mod advise;
 mod bad_catalogue;
 mod bad_input;
 mod cli;

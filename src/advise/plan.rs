@@ -213,30 +213,87 @@ pub fn plan(model: &Model) -> Plan {
             .find(|&s| reach.reaches(site, s, PortModel::Tcp(DEFAULT_KMS_PORT)))
             .unwrap_or(site)
     };
-    // Settle the thresholds: a fleet whose hosts cannot reach its threshold with the
-    // machines that ask them moves to MAK, which lowers the counts for the others.
-    loop {
+    // The core network: the one (of sites joined on the KMS port) with the most machines. A
+    // host in it is central; a host elsewhere is an isolated network's own (NET-3).
+    let core: Option<SiteId> = {
+        let mut sizes: Vec<(SiteId, u64)> = Vec::new();
+        for c in criteria.iter().filter(|c| c.windows) {
+            let here = island(c);
+            match sizes.iter_mut().find(|(s, _)| *s == here) {
+                Some(entry) => entry.1 += c.machines,
+                None => sizes.push((here, c.machines)),
+            }
+        }
+        sizes.iter().rev().max_by_key(|(_, n)| *n).map(|(s, _)| *s)
+    };
+    let in_core = |h: HostId| {
+        let site = model.kms.hosts[h].site;
+        core.is_some_and(|core| reach.reaches(site, core, PortModel::Tcp(DEFAULT_KMS_PORT)))
+    };
+    // How each KMS fleet reaches its hosts: as now when it can (a host set by hand, or DNS),
+    // else by hand to the host most machines reach.
+    let mut routes: Vec<Route> = criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if choices[i] != Choice::Central {
+                return Route::None;
+            }
+            match kms_discovery_now(&model.fleets[c.fleet]) {
+                Some(Discovery::Static(h)) if c.hosts.contains(&h) => Route::Static(h),
+                _ if !c.hosts_by_dns.is_empty() => Route::Dns(c.hosts_by_dns.clone()),
+                _ => Route::Static(c.hosts[0]),
+            }
+        })
+        .collect();
+    // Settle the thresholds (KMS-COUNT-8: each host counts only the machines that ask it): a
+    // fleet whose hosts fall short is set by hand to the host where it would make the count,
+    // or else moves to MAK — which lowers the counts for the others, so until nothing moves.
+    for _ in 0..=4 * criteria.len() {
         let mut moved = false;
         for i in 0..criteria.len() {
             let c = &criteria[i];
             let f = &model.fleets[c.fleet];
             let pool = criteria::pool(model, f);
-            let threshold = model.products[f.product].threshold;
+            let threshold = f64::from(model.products[f.product].threshold);
             match choices[i] {
                 Choice::Central => {
+                    let count = |h: HostId| host_count(model, &criteria, &routes, h, pool);
+                    let met = match &routes[i] {
+                        Route::Static(h) => count(*h) >= threshold,
+                        Route::Dns(hosts) => hosts.iter().all(|&h| count(h) >= threshold),
+                        Route::None => false,
+                    };
+                    if met {
+                        continue;
+                    }
+                    // Its count on each host if all its machines asked there alone.
+                    let alone =
+                        |h: HostId| count(h) - share(&routes[i], h, c.counted) + c.counted as f64;
                     let best = c
                         .hosts
                         .iter()
-                        .map(|&h| central_count(model, &criteria, &choices, h, pool))
-                        .max()
-                        .unwrap_or(0);
-                    if best < u64::from(threshold) {
-                        choices[i] = Choice::MakBelowThreshold {
-                            count: best,
-                            threshold,
-                        };
-                        moved = true;
+                        .copied()
+                        .max_by(|&a, &b| alone(a).total_cmp(&alone(b)).then(b.cmp(&a)));
+                    match best.filter(|&h| alone(h) >= threshold) {
+                        Some(h) => routes[i] = Route::Static(h),
+                        None => {
+                            let count = best.map_or(0.0, alone) as u64;
+                            choices[i] = if best.is_some_and(|h| in_core(h)) {
+                                Choice::MakBelowThreshold {
+                                    count,
+                                    threshold: threshold as u32,
+                                }
+                            } else {
+                                Choice::MakIsolated {
+                                    count,
+                                    threshold: threshold as u32,
+                                }
+                            };
+                            routes[i] = Route::None;
+                        }
                     }
+                    moved = true;
                 }
                 Choice::Isolated => {
                     let here = island(c);
@@ -248,8 +305,11 @@ pub fn plan(model: &Model) -> Plan {
                         })
                         .map(|j| criteria[j].counted)
                         .sum::<u64>();
-                    if count < u64::from(threshold) {
-                        choices[i] = Choice::MakIsolated { count, threshold };
+                    if (count as f64) < threshold {
+                        choices[i] = Choice::MakIsolated {
+                            count,
+                            threshold: threshold as u32,
+                        };
                         moved = true;
                     }
                 }
@@ -309,38 +369,32 @@ pub fn plan(model: &Model) -> Plan {
                 (Some(Row::Adba), Recommended::Adba { fallback_kms }, None)
             }
             Choice::Central => {
-                // The host it uses now if it may keep it, else the best-counted one.
-                let counted = |h: HostId| central_count(model, &criteria, &choices, h, pool);
-                let now = match f.method {
-                    Method::Kms(k) => match k.discovery {
-                        Discovery::Static(h) => Some(h),
-                        Discovery::Dns => c.hosts_by_dns.first().copied(),
-                    },
-                    _ => None,
+                let (host, by_dns) = match &routes[i] {
+                    Route::Static(h) => (*h, false),
+                    Route::Dns(hosts) => (hosts[0], true),
+                    Route::None => (HostId::FIRST, false),
                 };
-                let host = now
-                    .filter(|&h| c.hosts.contains(&h) && counted(h) >= u64::from(threshold))
-                    .or_else(|| {
-                        c.hosts
-                            .iter()
-                            .copied()
-                            .find(|&h| counted(h) >= u64::from(threshold))
-                    })
-                    .unwrap_or(HostId::FIRST);
-                let row = if model.kms.hosts[host].site == f.site {
+                let count = match &routes[i] {
+                    Route::Dns(hosts) => hosts
+                        .iter()
+                        .map(|&h| host_count(model, &criteria, &routes, h, pool))
+                        .fold(f64::INFINITY, f64::min),
+                    _ => host_count(model, &criteria, &routes, host, pool),
+                };
+                let row = if !in_core(host) {
+                    Row::LocalKms
+                } else if model.kms.hosts[host].site == f.site {
                     Row::CentralCore
                 } else {
                     Row::CentralSemiIsolated
                 };
-                let by_dns = c.hosts_by_dns.contains(&host)
-                    && !matches!(kms_discovery_now(f), Some(Discovery::Static(_)));
                 (
                     Some(row),
                     Recommended::Kms {
                         host: HostRef::Existing(host),
                         by_dns,
                     },
-                    Some((counted(host), threshold)),
+                    Some((count as u64, threshold)),
                 )
             }
             Choice::Isolated => {
@@ -434,24 +488,42 @@ pub fn adba_possible(c: &Criteria) -> bool {
     c.joined && c.dc_reached.is_some() && c.adba_product
 }
 
-/// The machines that would ask host `h` in pool `pool`: the fleets still on central KMS
-/// that reach it (KMS-COUNT-5, KMS-COUNT-8: each host counts whom it hears).
-fn central_count(
+/// How a KMS fleet of the plan finds its host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    /// Not a KMS fleet.
+    None,
+    /// Set by hand (DNS-8): all its machines ask this host.
+    Static(HostId),
+    /// Through DNS (DNS-5): its machines spread over these hosts.
+    Dns(Vec<HostId>),
+}
+
+/// The part of a fleet's `counted` machines that ask host `h` on `route`: DNS spreads them
+/// evenly over the hosts it offers (an approximation: priorities and weights are not
+/// weighed).
+fn share(route: &Route, h: HostId, counted: u64) -> f64 {
+    match route {
+        Route::Static(s) if *s == h => counted as f64,
+        Route::Dns(hosts) if hosts.contains(&h) => counted as f64 / hosts.len() as f64,
+        _ => 0.0,
+    }
+}
+
+/// The machines that ask host `h` in pool `pool` (KMS-COUNT-5, KMS-COUNT-8: each host counts
+/// the machines that ask it).
+fn host_count(
     model: &Model,
     criteria: &[Criteria],
-    choices: &[Choice],
+    routes: &[Route],
     h: HostId,
     pool: Pool,
-) -> u64 {
+) -> f64 {
     criteria
         .iter()
-        .zip(choices)
-        .filter(|(c, choice)| {
-            **choice == Choice::Central
-                && c.hosts.contains(&h)
-                && criteria::pool(model, &model.fleets[c.fleet]) == pool
-        })
-        .map(|(c, _)| c.counted)
+        .zip(routes)
+        .filter(|(c, _)| criteria::pool(model, &model.fleets[c.fleet]) == pool)
+        .map(|(c, r)| share(r, h, c.counted))
         .sum()
 }
 

@@ -336,8 +336,19 @@ pub fn totals(model: &Model, advice: &Advice) -> String {
             Recommended::Adba { .. } => "AD-based activation".to_owned(),
             Recommended::Kms {
                 host: HostRef::Existing(h),
-                ..
-            } => format!("KMS on {}", model.kms.hosts[*h].name),
+                by_dns,
+            } => {
+                let hosts = &a.criteria.hosts_by_dns;
+                if *by_dns && hosts.len() > 1 {
+                    let names: Vec<&str> = hosts
+                        .iter()
+                        .map(|&h| model.kms.hosts[h].name.as_str())
+                        .collect();
+                    format!("KMS on {}", names.join(" and "))
+                } else {
+                    format!("KMS on {}", model.kms.hosts[*h].name)
+                }
+            }
             Recommended::Kms {
                 host: HostRef::New(k),
                 ..

@@ -60,21 +60,51 @@ pub fn why(model: &Model, plan: &Plan, a: &FleetAdvice) -> String {
             let found = if *by_dns {
                 "found through DNS".to_owned()
             } else {
-                "set by hand on the machines (slmgr /skms), as DNS does not lead to it".to_owned()
+                "set by hand on the machines with slmgr /skms, as DNS does not lead to it"
+                    .to_owned()
             };
             match (host, row) {
                 (HostRef::Existing(h), Some(row)) => {
                     let host = &model.kms.hosts[*h];
-                    let path = if row == Row::CentralCore {
+                    let kind = if row == Row::LocalKms {
+                        "its isolated network's own KMS host"
+                    } else {
+                        "the central KMS host"
+                    };
+                    let path = if host.site == f.site {
                         "on its own site".to_owned()
                     } else {
                         format!("from {} over the network", model.sites[f.site])
                     };
+                    let (found, spread) = if *by_dns && c.hosts_by_dns.len() > 1 {
+                        let names: Vec<&str> = c
+                            .hosts_by_dns
+                            .iter()
+                            .map(|&h| model.kms.hosts[h].name.as_str())
+                            .collect();
+                        (
+                            format!(
+                                "found through DNS, which spreads its machines over {}",
+                                names.join(", ")
+                            ),
+                            " on each".to_owned(),
+                        )
+                    } else {
+                        (found, String::new())
+                    };
+                    let pinned = match kms_now(f) {
+                        Some(Discovery::Static(now)) if now != *h => format!(
+                            " It is set by hand to {} now, where too few machines ask: each \
+                             host counts only the machines that ask it (KMS-COUNT-8).",
+                            model.kms.hosts[now].name
+                        ),
+                        _ => String::new(),
+                    };
                     format!(
-                        "{not_adba}; {offline}. It reaches the central KMS host {} {path} on \
-                         TCP {} ({found}), where the machines that would ask count {}, at \
+                        "{not_adba}; {offline}. It reaches {kind} {} {path} on TCP {} \
+                         ({found}), where the machines that would ask count {}{spread}, at \
                          least the {threshold} {product} needs (KMS-CLI-1, NET-1, \
-                         KMS-COUNT-5).",
+                         KMS-COUNT-5).{pinned}",
                         host.name,
                         host.port,
                         thousands(count)
@@ -104,6 +134,22 @@ pub fn why(model: &Model, plan: &Plan, a: &FleetAdvice) -> String {
                     human(c.longest_offline),
                     human(policy.validity.min(policy.adba_validity))
                 ),
+                Some(Row::MakIsolated) if !c.hosts.is_empty() => {
+                    let (count, threshold) = a.count.unwrap_or((0, 0));
+                    let names: Vec<&str> = c
+                        .hosts
+                        .iter()
+                        .map(|&h| model.kms.hosts[h].name.as_str())
+                        .collect();
+                    format!(
+                        "{}; the KMS host {} of its isolated network would have only {} \
+                         machines asking it, under the {threshold} {product} needs (NET-3, \
+                         KMS-CLI-1): MAK (MAK-2)",
+                        not_adba(model, c),
+                        names.join(", "),
+                        thousands(count)
+                    )
+                }
                 Some(Row::MakIsolated) => {
                     let (count, threshold) = a.count.unwrap_or((0, 0));
                     format!(
@@ -163,6 +209,11 @@ pub fn why(model: &Model, plan: &Plan, a: &FleetAdvice) -> String {
             format!("{reason}, {how}; {size}.")
         }
     }
+}
+
+/// How a fleet finds its KMS host now, if it uses KMS.
+fn kms_now(f: &crate::model::FleetModel) -> Option<Discovery> {
+    super::criteria::kms_discovery(f)
 }
 
 /// "never offline" / "offline at most 15h at a stretch".

@@ -269,10 +269,9 @@ pub fn wrong(model: &Model, advice: &Advice) -> Vec<Wrong> {
                 text.push_str(&format!("Simulated: {}", seen.join(", ")));
             }
             text.push('.');
-            out.push(Wrong {
-                problem: true,
-                text,
-            });
+            // Machines that need no activation lose nothing but their attempts.
+            let problem = !seen.is_empty() || a.recommended != Recommended::NotActivated;
+            out.push(Wrong { problem, text });
         } else if !a.same_as_current {
             out.push(Wrong {
                 problem: false,

@@ -512,3 +512,24 @@ fn advise_on_the_command_line() {
         seen(&["advise", "scenarios/nope.ron"], tmp)
     );
 }
+
+/// The README shows the shipped example's output as `actsim advise` prints it (its "Why"
+/// section shortened): every line it shows is a line of the output.
+#[test]
+fn the_readme_shows_the_shipped_advice() {
+    let m = actsim::load("scenarios/activation-plan.ron".as_ref()).unwrap();
+    let mut o = options();
+    o.seed = m.seed;
+    let advice = advise::advise(&m, &o).unwrap();
+    let printed = advise::text::text(&m, &advice, false);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("Organisation on KMS everywhere — advice")
+        .expect("the README shows the advice");
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let lines: Vec<&str> = printed.lines().collect();
+    for line in block.lines().filter(|l| !l.contains('…')) {
+        assert!(lines.contains(&line), "README line not printed: {line:?}");
+    }
+    assert!(block.lines().count() > 60);
+}

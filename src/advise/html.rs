@@ -254,7 +254,8 @@ fn proof(h: &mut String, model: &Model, advice: &Advice, chart: Option<&str>) {
     let _ = writeln!(
         h,
         "<h2 id=\"proof\">Proof by simulation: current plan against advised plan</h2>\n\
-         <table>\n<tr><th>measure</th><th>current</th><th>advised</th><th>change</th></tr>"
+         <table>\n<tr><th>measure</th><th>current</th><th>advised</th><th>change</th>\
+         <th>95% CI of change</th></tr>"
     );
     for m in sections::headline(&advice.proof.plain) {
         let class = match sections::improves(&m) {
@@ -264,11 +265,12 @@ fn proof(h: &mut String, model: &Model, advice: &Advice, chart: Option<&str>) {
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td><td>{}</td></tr>",
             esc(m.label),
             esc(&show(m.current, m.unit)),
             esc(&show(m.advised, m.unit)),
-            esc(&sections::change(&m))
+            esc(&sections::change(&m)),
+            esc(&sections::interval(&m))
         );
     }
     let _ = writeln!(

@@ -533,20 +533,28 @@ fn kms_discovery_now(f: &crate::model::FleetModel) -> Option<Discovery> {
 
 /// A host name not taken by the scenario's hosts or the plan's: `kms-SITE`, then `kms-SITE-2`…
 fn unique_host_name(model: &Model, new_hosts: &[NewHost], site: &str) -> String {
-    let taken = |name: &str| {
+    unique_name("kms-", site, |name| {
         model.kms.hosts.iter().any(|h| h.name == name) || new_hosts.iter().any(|h| h.name == name)
-    };
-    let base = format!("kms-{site}");
+    })
+}
+
+/// `PREFIXBASE`, then `PREFIXBASE-2`…, the first that `taken` refuses not, cut to the length
+/// a name may have (a fleet's name may already be as long as that).
+fn unique_name(prefix: &str, base: &str, taken: impl Fn(&str) -> bool) -> String {
+    use crate::scenario::check::MAX_NAME;
     (1..)
-        .map(|k| {
-            if k == 1 {
-                base.clone()
+        .map(|k: u32| {
+            let suffix = if k == 1 {
+                String::new()
             } else {
-                format!("{base}-{k}")
-            }
+                format!("-{k}")
+            };
+            let room = MAX_NAME.saturating_sub(prefix.len() + suffix.len());
+            let base: String = base.chars().take(room).collect();
+            format!("{prefix}{base}{suffix}")
         })
         .find(|n| !taken(n))
-        .unwrap_or(base)
+        .unwrap_or_else(|| prefix.to_owned())
 }
 
 /// MAK-2: the fleet reaches the activation service itself, through a VAMT proxy, or by
@@ -604,19 +612,9 @@ fn mak_key(model: &Model, c: &Criteria, keys: &mut Vec<MakKeyPlan>) -> usize {
 }
 
 fn unique_key_name(model: &Model, keys: &[MakKeyPlan], fleet: &str) -> String {
-    let taken =
-        |n: &str| model.mak_keys.iter().any(|k| k.name == n) || keys.iter().any(|k| k.name == n);
-    let base = format!("mak-{fleet}");
-    (1..)
-        .map(|k| {
-            if k == 1 {
-                base.clone()
-            } else {
-                format!("{base}-{k}")
-            }
-        })
-        .find(|n| !taken(n))
-        .unwrap_or(base)
+    unique_name("mak-", fleet, |n| {
+        model.mak_keys.iter().any(|k| k.name == n) || keys.iter().any(|k| k.name == n)
+    })
 }
 
 /// Whether the advised method is the one the fleet has now (same key size for MAK).

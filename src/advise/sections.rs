@@ -38,6 +38,8 @@ pub struct Measure {
     pub more_is_better: bool,
     pub current: Option<f64>,
     pub advised: Option<f64>,
+    /// The 95 % confidence interval of the paired change, with several replications.
+    pub ci95: Option<(f64, f64)>,
 }
 
 /// A value for a table cell.
@@ -116,7 +118,26 @@ fn measure(
         more_is_better,
         current: mean(c, metric, 0),
         advised: mean(c, metric, 1),
+        ci95: c
+            .row(metric)
+            .and_then(|r| r.change.ci95())
+            .filter(|(lo, hi)| lo != hi),
     }
+}
+
+/// The confidence interval of a change for a cell ("[−60, −56]"), or nothing.
+pub fn interval(m: &Measure) -> String {
+    m.ci95.map_or(String::new(), |(lo, hi)| {
+        let one = |x: f64| {
+            let sign = if x < 0.0 { "−" } else { "+" };
+            match m.unit {
+                Unit::Share => format!("{sign}{:.2}", x.abs() * 100.0),
+                _ => format!("{sign}{}", thousands(x.abs().round() as u64)),
+            }
+        };
+        let unit = if m.unit == Unit::Share { " pts" } else { "" };
+        format!("[{}, {}]{unit}", one(lo), one(hi))
+    })
 }
 
 /// The headline measures of both plans.

@@ -249,37 +249,47 @@ fn proof(s: &mut String, p: &Paint, model: &Model, advice: &Advice) {
         p.bold("Proof by simulation: current plan against advised plan")
     );
     let headline = sections::headline(&advice.proof.plain);
+    let several = advice.proof.plain.replications > 1;
     let rows: Vec<Vec<String>> = headline
         .iter()
         .map(|m| {
-            vec![
+            let mut r = vec![
                 m.label.to_owned(),
                 show(m.current, m.unit),
                 show(m.advised, m.unit),
                 sections::change(m),
-            ]
+            ];
+            if several {
+                r.push(sections::interval(m));
+            }
+            r
         })
         .collect();
-    table_aligned(
-        s,
-        &["measure", "current", "advised", "change"],
-        &rows,
-        &[0],
-        |c, cell| {
-            if c != 3 {
-                return cell.to_owned();
-            }
-            match headline
-                .iter()
-                .find(|m| sections::change(m) == cell)
-                .and_then(sections::improves)
-            {
-                Some(true) => p.colour(AnsiColor::Green, cell),
-                Some(false) => p.colour(AnsiColor::Red, cell),
-                None => cell.to_owned(),
-            }
-        },
-    );
+    let header: &[&str] = if several {
+        &[
+            "measure",
+            "current",
+            "advised",
+            "change",
+            "95% CI of change",
+        ]
+    } else {
+        &["measure", "current", "advised", "change"]
+    };
+    table_aligned(s, header, &rows, &[0, 4], |c, cell| {
+        if c != 3 {
+            return cell.to_owned();
+        }
+        match headline
+            .iter()
+            .find(|m| sections::change(m) == cell)
+            .and_then(sections::improves)
+        {
+            Some(true) => p.colour(AnsiColor::Green, cell),
+            Some(false) => p.colour(AnsiColor::Red, cell),
+            None => cell.to_owned(),
+        }
+    });
     let fleets = sections::fleets(model, advice);
     let rows: Vec<Vec<String>> = fleets
         .iter()

@@ -533,3 +533,34 @@ fn the_readme_shows_the_shipped_advice() {
     }
     assert!(block.lines().count() > 60);
 }
+
+/// Empty lists are filled, and names made from a 64-character fleet or site name still fit
+/// the limit on names.
+#[test]
+fn advised_ron_fills_empty_lists_and_keeps_names_within_the_limit() {
+    let long = "l".repeat(64);
+    let text = format!(
+        r#"// Long names.
+Scenario(name: "long", duration: "60d",
+    sites: [Site(name: "hq"), Site(name: "{long}"), Site(name: "vault")],
+    domains: [Domain(name: "corp", dns_site: "hq")],
+    kms_hosts: [],
+    mak_keys: [],
+    fleets: [
+        Fleet(name: "{long}", site: "{long}", count: 5, activation: Kms()),
+        Fleet(name: "vault-pcs", site: "vault", count: 30, activation: Kms()),
+    ],
+    expect: [],
+)"#
+    );
+    let (m, p) = plan(&text);
+    let (out, advised) = advise::edit::advised(&m, &p).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(advised.mak_keys.len(), 1, "{out}");
+    assert_eq!(
+        advised.mak_keys.iter().next().unwrap().name.chars().count(),
+        64
+    );
+    assert_eq!(advised.kms.hosts.len(), 1);
+    assert_eq!(advised.kms.hosts.iter().next().unwrap().name, "kms-vault");
+    assert_eq!(advised.expect.len(), 2);
+}

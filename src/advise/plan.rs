@@ -279,7 +279,7 @@ pub fn plan(model: &Model) -> Plan {
                         Some(h) => routes[i] = Route::Static(h),
                         None => {
                             let count = best.map_or(0.0, alone) as u64;
-                            choices[i] = if best.is_some_and(|h| in_core(h)) {
+                            choices[i] = if best.is_some_and(&in_core) {
                                 Choice::MakBelowThreshold {
                                     count,
                                     threshold: threshold as u32,

@@ -197,7 +197,11 @@ pub struct FleetProof {
 
 /// Per Windows fleet (and advised change), its measures and verdict.
 pub fn fleets(model: &Model, advice: &Advice) -> Vec<FleetProof> {
-    let c = &advice.proof.plain;
+    fleets_in(model, advice, &advice.proof.plain)
+}
+
+/// As `fleets`, in comparison `c` (the plain runs or the fault runs).
+pub fn fleets_in(model: &Model, advice: &Advice, c: &Comparison) -> Vec<FleetProof> {
     advice
         .plan
         .fleets
@@ -595,6 +599,34 @@ pub fn fault(model: &Model, advice: &Advice) -> Option<FaultReport> {
         })
         .collect();
     let mut words = Vec::new();
+    let verdicts = fleets_in(model, advice, with);
+    let named = |v: Verdict| -> Vec<String> {
+        verdicts
+            .iter()
+            .filter(|f| f.verdict == v)
+            .map(|f| {
+                super::text::verdict_words(f)
+                    .replacen("better", &f.name, 1)
+                    .replacen("WORSE", &f.name, 1)
+            })
+            .collect()
+    };
+    let (better, worse) = (named(Verdict::Better), named(Verdict::Worse));
+    words.push(format!(
+        "With the outage the advice is better for {} fleet{}{}, worse for {}.",
+        better.len(),
+        if better.len() == 1 { "" } else { "s" },
+        if better.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", better.join("; "))
+        },
+        if worse.is_empty() {
+            "none".to_owned()
+        } else {
+            format!("{}: {}", worse.len(), worse.join("; "))
+        }
+    ));
     for (side, plan) in [(0, "current"), (1, "advised")] {
         let m = if side == 0 { model } else { &advice.advised };
         let hit: Vec<String> = m

@@ -29,14 +29,9 @@ pub struct Reach {
 
 impl Reach {
     pub fn new(model: &Model) -> Self {
-        let mut ports: Vec<PortModel> = model
-            .kms
-            .hosts
-            .iter()
-            .map(|h| PortModel::Tcp(h.port))
-            .collect();
+        // The simulation's ports, and those of every method the plan may choose.
+        let mut ports = crate::methods::ports_of_interest(model);
         ports.extend([
-            DNS_PORT,
             adba::LDAP_PORT,
             mak::ACTIVATION_SERVICE_PORT,
             mak::VAMT_PORT,

@@ -420,38 +420,19 @@ pub fn plan(model: &Model) -> Plan {
                     Some((count, threshold)),
                 )
             }
-            Choice::MakOffline => {
+            Choice::MakOffline | Choice::MakBelowThreshold { .. } | Choice::MakIsolated { .. } => {
+                let (row, count) = match choices[i] {
+                    Choice::MakBelowThreshold { count, threshold } => {
+                        (Row::MakBelowThreshold, Some((count, threshold)))
+                    }
+                    Choice::MakIsolated { count, threshold } => {
+                        (Row::MakIsolated, Some((count, threshold)))
+                    }
+                    _ => (Row::MakOffline, None),
+                };
                 let key = mak_key(model, c, &mut mak_keys);
-                (
-                    Some(Row::MakOffline),
-                    Recommended::Mak {
-                        key,
-                        way: mak_way(model, c),
-                    },
-                    None,
-                )
-            }
-            Choice::MakBelowThreshold { count, threshold } => {
-                let key = mak_key(model, c, &mut mak_keys);
-                (
-                    Some(Row::MakBelowThreshold),
-                    Recommended::Mak {
-                        key,
-                        way: mak_way(model, c),
-                    },
-                    Some((count, threshold)),
-                )
-            }
-            Choice::MakIsolated { count, threshold } => {
-                let key = mak_key(model, c, &mut mak_keys);
-                (
-                    Some(Row::MakIsolated),
-                    Recommended::Mak {
-                        key,
-                        way: mak_way(model, c),
-                    },
-                    Some((count, threshold)),
-                )
+                let way = mak_way(model, c);
+                (Some(row), Recommended::Mak { key, way }, count)
             }
         };
         fleets.push(FleetAdvice {

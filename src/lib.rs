@@ -14,7 +14,8 @@
 //! `progress` (how far a run has got) and `code` → `model` (the resolved scenario) →
 //! `scenario` (the file's language) → `probe` (what observers receive) → `net` → `methods`
 //! (one folder per activation method) → `resolve` (file to model) → `world` (the event loop)
-//! → `observe` → `report` → `sweep`, `compare` → `eventlog` (event logs read and written) →
+//! → `observe` → `report` → `sweep`, `compare` → `advise` (activation methods advised and
+//! proved by simulation) → `eventlog` (event logs read and written) →
 //! `import` (from logs and inventories) → `cli`.
 
 // Library code never unwraps, expects or indexes without saying why: each remaining use is
@@ -25,6 +26,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod advise;
 pub mod cli;
 pub mod code;
 pub mod compare;

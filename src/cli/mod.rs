@@ -1,6 +1,7 @@
 //! The command line (outputs.md): one file per subcommand. `execute` turns every result into
 //! an exit code in one place.
 
+mod advise;
 mod check;
 mod compare;
 pub mod github;
@@ -51,6 +52,9 @@ pub enum Command {
     Trace(TraceArgs),
     /// Start from the real network: KMS host event logs or a machine inventory.
     Import(ImportArgs),
+    /// Which activation method for each fleet (Table 1 of the planning guide), with the
+    /// advised scenario and both plans simulated side by side.
+    Advise(AdviseArgs),
     /// Parse and validate scenarios without running them.
     Check {
         /// Scenario files.
@@ -249,6 +253,37 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct AdviseArgs {
+    /// The scenario file (RON): the network and the current plan.
+    pub file: PathBuf,
+    /// Write advised.ron, advice.html, advice.csv and the side-by-side charts here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// HOST:DURATION[@START]: the outage the fault runs simulate (default: the KMS host most
+    /// machines reach, down for 7d from the middle of the run).
+    #[arg(long)]
+    pub fault: Option<String>,
+    /// Seeds to run each plan with (paired: replication k of both uses the same seed).
+    #[arg(long, default_value_t = 1)]
+    pub replications: u64,
+    /// Seed of replication 0 (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print nothing on stdout.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Run even if the scenario is estimated to need more than 500 million events.
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Write into --out even if it is a non-empty directory actsim did not write.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct TraceArgs {
     /// The scenario file (RON).
     pub file: PathBuf,
@@ -309,6 +344,7 @@ pub fn execute(cli: Cli) -> Exit {
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { dir } => shell::man(dir.as_deref()),
         Command::Import(args) => import::import(&args),
+        Command::Advise(args) => advise::advise(&args),
         Command::Chart { dir, force } => match crate::report::check_out_dir(&dir, force)
             .and_then(|()| crate::report::rerender(&dir))
         {

@@ -78,7 +78,8 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
         "{} — machine {}/{index}, seed {seed}\n\n",
         model.name, fleet_name
     );
-    table(&mut out, &model, &tracer.records);
+    let never_activated = model.fleets[fleet].method == crate::model::Method::NotActivated;
+    table(&mut out, &model, &tracer.records, never_activated);
     if let Some(s) = status {
         dlv(&mut out, &model, &s, tracer.last_count);
     }
@@ -113,7 +114,7 @@ fn attempt_key(r: &Record) -> Option<AttemptKey<'_>> {
 /// The trace as a table with fixed columns (long cells wrap within their column), times
 /// as dates when the scenario has a `start`, and runs of identical attempts collapsed into
 /// one line ("× 300, every 2h, until …").
-fn table(out: &mut String, model: &crate::Model, records: &[Record]) {
+fn table(out: &mut String, model: &crate::Model, records: &[Record], never_activated: bool) {
     let at = |t: SimTime| when(model, t);
     let mut lines: Vec<Line> = Vec::new();
     let mut i = 0;
@@ -198,7 +199,9 @@ fn table(out: &mut String, model: &crate::Model, records: &[Record]) {
                 String::new(),
                 String::new(),
                 "waits".to_owned(),
-                if *until == crate::time::NEVER {
+                if *until == crate::time::NEVER && never_activated {
+                    "never: the fleet is not activated".to_owned()
+                } else if *until == crate::time::NEVER {
                     "until the method acts".to_owned()
                 } else {
                     format!("next {}", at(*until))
@@ -410,6 +413,12 @@ fn dlv(out: &mut String, model: &crate::Model, s: &Status, last_count: Option<u3
             let _ = writeln!(out, "  Remaining MAK activations: {remaining}");
         }
         Channel::None => {}
+        Channel::NotActivated => {
+            let _ = writeln!(
+                out,
+                "  Configured Activation Type: none (the machine is never activated)"
+            );
+        }
         Channel::Adba { domain, fallback } => {
             let _ = writeln!(out, "  Configured Activation Type: AD (Active Directory)");
             let _ = writeln!(

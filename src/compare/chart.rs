@@ -31,6 +31,8 @@ pub struct CompareChart {
     panels: Vec<Panel>,
     /// The fleets not drawn, in words.
     left_out: Vec<String>,
+    /// The legend's names of the two runs.
+    names: [String; 2],
 }
 
 fn shares(tables: &RunTables, fleet: &str) -> Vec<f64> {
@@ -131,7 +133,16 @@ impl CompareChart {
             candidate_days: ct.days().collect(),
             panels,
             left_out,
+            names: ["base".into(), "candidate".into()],
         }
+    }
+
+    /// The same chart with its own title and names for the two runs (`actsim advise`:
+    /// current and advised plans).
+    pub fn labelled(mut self, title: String, base: &str, candidate: &str) -> Self {
+        self.title = title;
+        self.names = [base.to_owned(), candidate.to_owned()];
+        self
     }
 
     /// Each panel's height and the whole chart's.
@@ -161,8 +172,8 @@ impl Chart for CompareChart {
             &head,
             (26, 84),
             &[
-                (Swatch::Dashed(BASE), "base".into()),
-                (Swatch::Line(CANDIDATE), "candidate".into()),
+                (Swatch::Dashed(BASE), self.names[0].clone()),
+                (Swatch::Line(CANDIDATE), self.names[1].clone()),
             ],
         )?;
         let (h, _) = self.heights();

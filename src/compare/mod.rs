@@ -31,6 +31,9 @@ pub struct Row {
 pub struct Comparison {
     pub replications: u64,
     pub rows: Vec<Row>,
+    /// Metrics only one of the two runs has (a host or a key that exists in one scenario
+    /// only): the other side is empty. Not in the text or CSV of `actsim compare`.
+    pub one_sided: Vec<Row>,
     /// Replication 0 of each, for the chart.
     base_tables: RunTables,
     candidate_tables: RunTables,
@@ -43,6 +46,19 @@ pub fn compare(
     seed: u64,
     replications: u64,
     threads: usize,
+) -> Result<Comparison, String> {
+    compare_with(base, candidate, seed, replications, threads, metrics::of)
+}
+
+/// As `compare`, with the numbers of each run taken by `measure` (`actsim advise` adds its
+/// own to the sweep metrics).
+pub fn compare_with(
+    base: &Model,
+    candidate: &Model,
+    seed: u64,
+    replications: u64,
+    threads: usize,
+    measure: impl Fn(&Model, &crate::Outcome) -> Metrics + Sync,
 ) -> Result<Comparison, String> {
     use rayon::prelude::*;
     let n = replications.max(1);
@@ -57,7 +73,7 @@ pub fn compare(
                 let model = if is_candidate { candidate } else { base };
                 let outcome = crate::run(model, replication_seed(seed, k));
                 let tables = (k == 0).then(|| crate::report::tables_of(model, &outcome));
-                (metrics::of(model, &outcome), tables)
+                (measure(model, &outcome), tables)
             })
             .collect()
     });
@@ -72,7 +88,34 @@ pub fn compare(
             change: Welford::default(),
         })
         .collect();
+    let new_row = |name: &String| Row {
+        metric: name.clone(),
+        base: Welford::default(),
+        candidate: Welford::default(),
+        change: Welford::default(),
+    };
+    let has = |side: usize, name: &String| runs[side].0.iter().any(|(n, _)| n == name);
+    let mut one_sided: Vec<Row> = runs[0]
+        .0
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| !has(1, name))
+        .chain(
+            runs[1]
+                .0
+                .iter()
+                .map(|(name, _)| name)
+                .filter(|name| !has(0, name)),
+        )
+        .map(new_row)
+        .collect();
     for pair in runs.chunks(2) {
+        for row in &mut one_sided {
+            row.base
+                .add(crate::sweep::metric(&pair[0].0, &row.metric).flatten());
+            row.candidate
+                .add(crate::sweep::metric(&pair[1].0, &row.metric).flatten());
+        }
         for row in &mut rows {
             let b = crate::sweep::metric(&pair[0].0, &row.metric).flatten();
             let c = crate::sweep::metric(&pair[1].0, &row.metric).flatten();
@@ -87,6 +130,7 @@ pub fn compare(
     Ok(Comparison {
         replications: n,
         rows,
+        one_sided,
         base_tables,
         candidate_tables,
     })
@@ -182,6 +226,17 @@ impl Row {
 impl Comparison {
     pub fn row(&self, metric: &str) -> Option<&Row> {
         self.rows.iter().find(|r| r.metric == metric)
+    }
+
+    /// The row of `metric`, whether both runs have it or one only.
+    pub fn any_row(&self, metric: &str) -> Option<&Row> {
+        self.row(metric)
+            .or_else(|| self.one_sided.iter().find(|r| r.metric == metric))
+    }
+
+    /// The time series of replication 0 of the base and of the candidate.
+    pub fn tables(&self) -> (&RunTables, &RunTables) {
+        (&self.base_tables, &self.candidate_tables)
     }
 
     /// The table printed by `actsim compare`: by default only the metrics that changed (and
@@ -364,11 +419,25 @@ impl Comparison {
         base: &Model,
         candidate: &Model,
     ) -> Result<crate::report::chart::Rendered, String> {
-        crate::report::chart::render(&chart::CompareChart::new(
-            base,
-            candidate,
-            &self.base_tables,
-            &self.candidate_tables,
-        ))
+        crate::report::chart::render(&self.chart_of(base, candidate))
+    }
+
+    /// The same chart with its own title and names for the two runs.
+    pub fn chart_labelled(
+        &self,
+        base: &Model,
+        candidate: &Model,
+        title: String,
+        names: [&str; 2],
+    ) -> Result<crate::report::chart::Rendered, String> {
+        crate::report::chart::render(
+            &self
+                .chart_of(base, candidate)
+                .labelled(title, names[0], names[1]),
+        )
+    }
+
+    fn chart_of(&self, base: &Model, candidate: &Model) -> chart::CompareChart {
+        chart::CompareChart::new(base, candidate, &self.base_tables, &self.candidate_tables)
     }
 }

@@ -110,7 +110,7 @@ pub fn ports_of_interest(model: &Model) -> Vec<PortModel> {
                 }
             }
             Method::Adba(_) => ports.push(adba::LDAP_PORT),
-            Method::Ksc(_) => {}
+            Method::Ksc(_) | Method::NotActivated => {}
         }
     }
     ports.extend(model.ksc.servers.iter().map(|s| PortModel::Tcp(s.port)));
@@ -159,8 +159,9 @@ impl Methods {
             }
             Method::Mak(k) => self.mak.attempt(env, m, k, now),
             Method::Adba(a) => self.adba.attempt(&mut self.kms, env, m, a, now),
-            // A Kaspersky device's Windows activation is not modelled: it never attempts.
-            Method::Ksc(_) => Answer::Wait { until: NEVER },
+            // A Kaspersky device's Windows activation is not modelled, and a machine that is
+            // never activated stays in its grace: neither attempts.
+            Method::Ksc(_) | Method::NotActivated => Answer::Wait { until: NEVER },
         }
     }
 
@@ -220,7 +221,7 @@ impl Methods {
                 validity: policy.adba_validity,
                 ..policy_timers
             },
-            Method::Ksc(_) => policy_timers,
+            Method::Ksc(_) | Method::NotActivated => policy_timers,
         }
     }
 
@@ -229,7 +230,7 @@ impl Methods {
     pub fn place_at_start<P>(&mut self, env: &mut Env<'_, P>, m: MachineId, renewed_at: i64) {
         match env.model.fleets[env.machines[m].fleet].method {
             Method::Kms(k) => self.kms.place_at_start(env, m, k, renewed_at),
-            Method::Mak(_) | Method::Adba(_) | Method::Ksc(_) => {}
+            Method::Mak(_) | Method::Adba(_) | Method::Ksc(_) | Method::NotActivated => {}
         }
     }
 }

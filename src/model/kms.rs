@@ -4,6 +4,9 @@
 use super::{DomainId, HostId, HostKeyId, SimTime, SiteId, SrvId, Table, When};
 use serde::{Deserialize, Serialize};
 
+/// KMS-HOST-6: the TCP port a host listens on unless told otherwise.
+pub const DEFAULT_KMS_PORT: u16 = 1688;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub enum HostOs {
     #[default]

@@ -18,8 +18,8 @@ pub use ids::{
     MachineId, MakKeyId, ProductId, SiteId, SrvId, Table,
 };
 pub use kms::{
-    Discovery, HostKeyModel, HostModel, HostOs, KeyGroup, KeyInstall, KmsAction, KmsExpect,
-    KmsFleet, KnownMachine, Pool, SrvModel, SrvTarget, StartEntry,
+    DEFAULT_KMS_PORT, Discovery, HostKeyModel, HostModel, HostOs, KeyGroup, KeyInstall, KmsAction,
+    KmsExpect, KmsFleet, KnownMachine, Pool, SrvModel, SrvTarget, StartEntry,
 };
 pub use ksc::{KscAction, KscExpect, KscFleet};
 pub use mak::{MakFleet, MakKeyModel, MakMode};
@@ -178,6 +178,9 @@ pub enum Method {
     Kms(KmsFleet),
     Mak(MakFleet),
     Adba(AdbaFleet),
+    /// Never activated (lab machines rebuilt within their grace period): the machine stays
+    /// in initial grace until it is rebuilt or the grace ends.
+    NotActivated,
     /// Kaspersky Security Center devices whose Windows activation is not modelled.
     Ksc(KscFleet),
 }
@@ -186,7 +189,9 @@ impl Method {
     /// The states a fleet of this method reports.
     pub fn states(&self) -> StateSet {
         match self {
-            Method::Kms(_) | Method::Mak(_) | Method::Adba(_) => StateSet::Windows,
+            Method::Kms(_) | Method::Mak(_) | Method::Adba(_) | Method::NotActivated => {
+                StateSet::Windows
+            }
             Method::Ksc(_) => StateSet::Ksc,
         }
     }

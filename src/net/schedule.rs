@@ -23,6 +23,40 @@ pub fn windows_next_online(t: SimTime, windows: &[(SimTime, SimTime)]) -> SimTim
     windows.get(i).map_or(NEVER, |&(from, _)| from.max(t))
 }
 
+/// How many mean off-periods a `Random` schedule's off-period exceeds only once in a
+/// hundred: off-periods are exponential, so P(off > k × mean) = e^-k = 1 % for k = ln 100.
+pub const RANDOM_OFF_P99: f64 = 4.605_170_185_988_091;
+
+/// The longest time a machine on `online` spends offline at a stretch between `from` and
+/// `to` (NET-2): what decides whether it can renew an activation within its validity
+/// (Table 1 of the planning guide: "connects at least every 180 days"). A `Daily` machine
+/// is off the rest of each day; a `Windows` one between its windows (and before the first
+/// and after the last, within the span); a `Random` one is given the off-period that only
+/// one in a hundred exceeds, since its periods are unbounded.
+pub fn longest_offline(online: &crate::model::OnlineModel, from: SimTime, to: SimTime) -> SimTime {
+    use crate::model::OnlineModel;
+    match online {
+        OnlineModel::Always => 0,
+        OnlineModel::Daily { hours } => DAY.saturating_sub(SimTime::from(*hours) * 3_600),
+        OnlineModel::Windows(windows) => {
+            let mut longest = 0;
+            let mut offline_since = from;
+            for &(start, end) in windows {
+                if end <= from {
+                    continue;
+                }
+                if start >= to {
+                    break;
+                }
+                longest = longest.max(start.saturating_sub(offline_since));
+                offline_since = end.max(from);
+            }
+            longest.max(to.saturating_sub(offline_since))
+        }
+        OnlineModel::Random { mean_off, .. } => (*mean_off as f64 * RANDOM_OFF_P99) as SimTime,
+    }
+}
+
 /// Where a machine's `Random` on/off sequence has got to: period `period` started at
 /// `start`. Periods alternate; period 0 is online or not by the machine's first draw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -109,6 +143,32 @@ mod tests {
         assert_eq!(daily_next_online(3 * DAY + 12 * H, 9, j), 3 * DAY + 12 * H);
         // 24 hours a day is always online.
         assert_eq!(daily_next_online(5 * H, 24, j), 5 * H);
+    }
+
+    /// NET-2: the longest offline stretch of each kind of schedule.
+    #[test]
+    fn net_2_longest_offline_stretch() {
+        use crate::model::OnlineModel;
+        let year = 365 * DAY;
+        assert_eq!(longest_offline(&OnlineModel::Always, 0, year), 0);
+        assert_eq!(
+            longest_offline(&OnlineModel::Daily { hours: 9 }, 0, year),
+            15 * H
+        );
+        // In port 20 days, at sea 200, in port again: the voyage is the longest stretch.
+        let ships = OnlineModel::Windows(vec![(0, 20 * DAY), (220 * DAY, 240 * DAY)]);
+        assert_eq!(longest_offline(&ships, 0, year), 200 * DAY);
+        // After the last window, to the end of the span.
+        assert_eq!(longest_offline(&ships, 0, 500 * DAY), 260 * DAY);
+        // Before the first window, from the start of the span.
+        let late = OnlineModel::Windows(vec![(50 * DAY, SimTime::MAX)]);
+        assert_eq!(longest_offline(&late, 0, year), 50 * DAY);
+        assert_eq!(longest_offline(&late, 60 * DAY, year), 0);
+        let random = OnlineModel::Random {
+            mean_on: DAY,
+            mean_off: 10 * DAY,
+        };
+        assert_eq!(longest_offline(&random, 0, year) / DAY, 46);
     }
 
     #[test]

@@ -449,6 +449,6 @@ fn horizon_timers(model: &Model, f: FleetId) -> (SimTime, SimTime, SimTime) {
             let longest = validities.fold(policy.adba_validity, SimTime::max);
             (shortest, crate::methods::adba::RECHECK_INTERVAL, longest)
         }
-        Method::Mak(_) | Method::Ksc(_) => NONE,
+        Method::Mak(_) | Method::Ksc(_) | Method::NotActivated => NONE,
     }
 }

@@ -40,7 +40,11 @@ pub fn of(model: &Model, summary: &Summary) -> Vec<Finding> {
     let when = |t: SimTime| when(model, t);
     let mut out = Vec::new();
     for (name, f) in &summary.fleets {
-        fleet(&mut out, summary, name, f, &when);
+        let never_activated = model
+            .fleets
+            .iter()
+            .any(|m| &m.name == name && m.method == crate::model::Method::NotActivated);
+        fleet(&mut out, summary, name, f, never_activated, &when);
         if let Some(k) = &f.ksc {
             devices(&mut out, name, k);
         } else if f.expired_device_days.is_some() {
@@ -129,12 +133,14 @@ pub fn of(model: &Model, summary: &Summary) -> Vec<Finding> {
     out
 }
 
-/// A Windows fleet: machines at risk, failing attempts, machines not licensed at the end.
+/// A Windows fleet: machines at risk, failing attempts, machines not licensed at the end
+/// (for a fleet that is never activated, machines past their initial grace).
 fn fleet(
     out: &mut Vec<Finding>,
     summary: &Summary,
     name: &str,
     f: &FleetSummary,
+    never_activated: bool,
     when: &dyn Fn(SimTime) -> String,
 ) {
     if f.notification_machine_days.is_none() {
@@ -182,7 +188,18 @@ fn fleet(
         ));
     }
     let licensed = f.final_counts.get("licensed").copied().unwrap_or(0);
-    if licensed < f.machines {
+    if never_activated {
+        // Initial grace is where such machines belong; past it, the rebuilds came too late.
+        let late = f.final_counts.get("notification").copied().unwrap_or(0);
+        if late > 0 {
+            problems.push(format!(
+                "{} of {} machines in notification at the end (the fleet is never activated: \
+                 it must be rebuilt within its grace period)",
+                thousands(late),
+                thousands(f.machines)
+            ));
+        }
+    } else if licensed < f.machines {
         let states: Vec<String> = ["grace", "oot_grace", "notification"]
             .iter()
             .filter_map(|s| Some((*s, *f.final_counts.get(*s)?)))

@@ -13,7 +13,7 @@ use crate::code::Code;
 use crate::model::{Id, Model, Pool, SiteId, StateSet};
 use std::fmt::Write;
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root { --ink: #222; --muted: #5a5a5a; --rule: #d9d9d9; --ok: #1A7F5A; --bad: #8E121F; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
@@ -60,7 +60,7 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 3rem; border-top: 1p
 "#;
 
 /// Escapes text for HTML content and attribute values.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -322,6 +322,22 @@ fn network(h: &mut String, model: &Model, summary: &Summary) {
 /// Sites as boxes on an ellipse (listing their hosts and fleets), links as lines labelled
 /// with the ports they let through.
 fn diagram(model: &Model) -> String {
+    diagram_coloured(
+        model,
+        &|_| None,
+        1.0,
+        "Sites, the links between them and what their firewalls let through.",
+    )
+}
+
+/// The network diagram with each fleet's line in the colour `colour_of` gives it (bold),
+/// `room` times as tall (more room between the boxes of many sites), under `caption`.
+pub(crate) fn diagram_coloured(
+    model: &Model,
+    colour_of: &dyn Fn(crate::model::FleetId) -> Option<&'static str>,
+    room: f64,
+    caption: &str,
+) -> String {
     let sites: Vec<usize> = (1..model.sites.len())
         .chain(
             model
@@ -332,14 +348,17 @@ fn diagram(model: &Model) -> String {
         )
         .collect();
     let n = sites.len();
-    let contents = |site: usize| -> Vec<String> {
+    let contents = |site: usize| -> Vec<(String, Option<&'static str>)> {
         let hosts = model.kms.hosts.iter().filter(|h| h.site.index() == site);
         let dns = model.domains.iter().filter(|d| d.dns_site.index() == site);
-        let fleets = model.fleets.iter().filter(|f| f.site.index() == site);
+        let fleets = model
+            .fleets
+            .enumerate()
+            .filter(|(_, f)| f.site.index() == site);
         hosts
-            .map(|h| format!("KMS {}", h.name))
-            .chain(dns.map(|d| format!("DNS {}", d.name)))
-            .chain(fleets.map(|f| format!("{} × {}", f.count, f.name)))
+            .map(|h| (format!("KMS {}", h.name), None))
+            .chain(dns.map(|d| (format!("DNS {}", d.name), None)))
+            .chain(fleets.map(|(id, f)| (format!("{} × {}", f.count, f.name), colour_of(id))))
             .collect()
     };
     let tallest = sites.iter().map(|&s| contents(s).len()).max().unwrap_or(0) as f64;
@@ -347,7 +366,7 @@ fn diagram(model: &Model) -> String {
     let (w, hgt) = match n {
         1 => (400.0, box_h + 40.0),
         2 => (800.0, box_h + 40.0),
-        _ => (1100.0, (2.0 * box_h + 160.0).max(420.0)),
+        _ => (1100.0, (2.0 * box_h + 160.0).max(420.0) * room),
     };
     let (cx, cy) = (w / 2.0, hgt / 2.0);
     let (rx, ry) = (w / 2.0 - 160.0, hgt / 2.0 - box_h / 2.0 - 20.0);
@@ -394,6 +413,7 @@ fn diagram(model: &Model) -> String {
         let lines = contents(site);
         let bw = lines
             .iter()
+            .map(|(l, _)| l)
             .chain(std::iter::once(&model.sites.as_slice()[site]))
             .map(|l| l.chars().count())
             .max()
@@ -411,16 +431,23 @@ fn diagram(model: &Model) -> String {
             y - bh / 2.0 + 19.0,
             esc(&model.sites.as_slice()[site])
         );
-        for (k, line) in lines.iter().enumerate() {
+        for (k, (line, colour)) in lines.iter().enumerate() {
+            let paint = colour.map_or(String::new(), |c| {
+                format!(" fill=\"{c}\" font-weight=\"bold\"")
+            });
             let _ = writeln!(
                 s,
-                "<text x=\"{x:.0}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\">{}</text>",
+                "<text x=\"{x:.0}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\"{paint}>{}</text>",
                 y - bh / 2.0 + 38.0 + 16.0 * k as f64,
                 esc(line)
             );
         }
     }
-    s.push_str("</svg><figcaption>Sites, the links between them and what their firewalls let through.</figcaption></figure>\n");
+    let _ = writeln!(
+        s,
+        "</svg><figcaption>{}</figcaption></figure>",
+        esc(caption)
+    );
     s
 }
 

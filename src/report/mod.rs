@@ -9,7 +9,7 @@ pub mod junit;
 mod series;
 mod summary;
 pub mod tables;
-mod text;
+pub(crate) mod text;
 pub mod words;
 
 pub use files::{

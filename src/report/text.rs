@@ -13,12 +13,13 @@ use crate::time::human as time;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
-struct Paint {
-    on: bool,
+/// Colours text when asked to (a terminal, `NO_COLOR` unset).
+pub(crate) struct Paint {
+    pub on: bool,
 }
 
 impl Paint {
-    fn paint(&self, style: Style, text: &str) -> String {
+    pub fn paint(&self, style: Style, text: &str) -> String {
         if self.on {
             format!("{}{text}{}", style.render(), style.render_reset())
         } else {
@@ -26,11 +27,11 @@ impl Paint {
         }
     }
 
-    fn colour(&self, c: AnsiColor, text: &str) -> String {
+    pub fn colour(&self, c: AnsiColor, text: &str) -> String {
         self.paint(Style::new().fg_color(Some(c.into())), text)
     }
 
-    fn bold(&self, text: &str) -> String {
+    pub fn bold(&self, text: &str) -> String {
         self.paint(Style::new().bold(), text)
     }
 }
@@ -44,6 +45,18 @@ fn table(
     rows: &[Vec<String>],
     paint: impl Fn(usize, &str) -> String,
 ) {
+    table_aligned(out, header, rows, &[0], paint);
+}
+
+/// As `table`, with the columns of `left` left-aligned (words) and the others right-aligned
+/// (numbers).
+pub(crate) fn table_aligned(
+    out: &mut String,
+    header: &[&str],
+    rows: &[Vec<String>],
+    left: &[usize],
+    paint: impl Fn(usize, &str) -> String,
+) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -54,10 +67,11 @@ fn table(
         let mut l = String::from(" ");
         for (c, ((cell, shown), w)) in plain.iter().zip(shown).zip(&widths).enumerate() {
             let pad = " ".repeat(w - cell.chars().count());
-            if c == 0 {
-                let _ = write!(l, " {shown}{pad}");
+            let gap = if c == 0 { " " } else { "  " };
+            if left.contains(&c) {
+                let _ = write!(l, "{gap}{shown}{pad}");
             } else {
-                let _ = write!(l, "  {pad}{shown}");
+                let _ = write!(l, "{gap}{pad}{shown}");
             }
         }
         l.trim_end().to_owned()

@@ -161,6 +161,7 @@ pub fn network(model: &Model) -> Vec<String> {
                 "managed by Kaspersky server {} (Windows activation not modelled)",
                 model.ksc.servers[k.server].name
             ),
+            Method::NotActivated => "is never activated (rebuilt within its grace)".to_owned(),
             Method::Adba(a) => {
                 if a.fallback_kms {
                     "activates from Active Directory, else through KMS".to_owned()

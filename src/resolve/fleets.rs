@@ -70,6 +70,7 @@ pub fn resolve(
                 mode,
             )?),
             Activation::Adba { fallback_kms } => Method::Adba(adba::fleet(*fallback_kms)),
+            Activation::NotActivated => Method::NotActivated,
             Activation::Ksc {
                 server,
                 persistent,
@@ -106,11 +107,18 @@ pub fn resolve(
             Initial::Fresh => InitialModel::Fresh,
             Initial::Activated { age_up_to } => {
                 let age = c.not_negative(&strs(&at("age_up_to".into())), "age_up_to", age_up_to)?;
+                if method == Method::NotActivated {
+                    return Err(c.error(
+                        &strs(&at("initial:".into())),
+                        "a fleet with activation NotActivated is never activated: it cannot \
+                         start Activated (remove `initial`, or give it an activation method)",
+                    ));
+                }
                 // The validity of the method's activation (a MAK one has none).
                 let validity = match method {
                     Method::Kms(_) => Some(policy.validity),
                     Method::Adba(_) => Some(policy.adba_validity),
-                    Method::Mak(_) | Method::Ksc(_) => None,
+                    Method::Mak(_) | Method::Ksc(_) | Method::NotActivated => None,
                 };
                 if let Some(validity) = validity.filter(|&v| age >= v) {
                     return Err(c.error(

@@ -186,7 +186,7 @@ impl Locator {
 }
 
 /// Replaces `// ...` and (nested) `/* ... */` comments by spaces, leaving strings alone.
-fn blank_comments(source: &str) -> String {
+pub(crate) fn blank_comments(source: &str) -> String {
     let bytes = source.as_bytes();
     let mut out = bytes.to_vec();
     let mut i = 0;

@@ -20,7 +20,7 @@ fn default_replication_delay() -> Duration {
     Duration(900)
 }
 fn default_kms_port() -> i64 {
-    1688
+    i64::from(crate::model::DEFAULT_KMS_PORT)
 }
 fn default_host_keys() -> Vec<KeyGroup> {
     vec![KeyGroup::ServerC]
@@ -255,6 +255,9 @@ pub enum Activation {
         #[serde(default = "yes")]
         fallback_kms: bool,
     },
+    /// The machines are never activated: lab machines rebuilt within their grace period
+    /// (Table 1 of the planning guide, "None"). An addition to the v1 format.
+    NotActivated,
     Ksc {
         server: String,
         #[serde(default)]

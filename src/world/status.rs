@@ -59,6 +59,8 @@ pub enum Channel {
     },
     /// A Kaspersky-managed device whose Windows activation is not modelled.
     None,
+    /// A machine that is never activated (`NotActivated`).
+    NotActivated,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +147,7 @@ impl<P: Probe> World<'_, P> {
                     .then(|| self.kms_status(m, Discovery::Dns, now)),
             },
             Method::Ksc(_) => Channel::None,
+            Method::NotActivated => Channel::NotActivated,
         };
         let ksc = crate::model::ksc::managed(fleet).map(|k| {
             let slots = self.methods.ksc.slots(m);

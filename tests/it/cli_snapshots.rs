@@ -2,27 +2,8 @@
 //! and stderr together in one snapshot (the way uv tests its CLI), with temporary paths
 //! replaced by `[TMP]`. A change to any message shows up as a reviewed diff.
 
+use crate::support::seen;
 use std::path::Path;
-use std::process::Command;
-
-/// Runs `actsim` with `args` and renders what a user sees.
-fn seen(args: &[&str], tmp: &Path) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    let text = format!(
-        "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
-        o.status
-            .code()
-            .map_or("signal".to_owned(), |c| c.to_string()),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    text.replace(&tmp.display().to_string(), "[TMP]")
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);

@@ -2,6 +2,7 @@
 //! the `actsim` binary.
 
 mod admin;
+mod advise;
 mod bad_catalogue;
 mod bad_input;
 mod ci;

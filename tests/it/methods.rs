@@ -337,3 +337,46 @@ fn kms_gen_1_defaults_serve_every_product() {
     let o = actsim::run(&m, m.seed);
     assert_eq!(o.outcomes[actsim::code::Code::ProductRefused as usize], 0);
 }
+
+/// KMS-CLI-5, Table 1 "None": machines that are never activated attempt nothing, live on
+/// their initial grace, get a new one at each re-image, and enter notification when a
+/// rebuild comes too late — the only finding such a fleet can have.
+#[test]
+fn not_activated_machines_live_on_their_grace() {
+    let (m, o) = run(r#"Scenario(name: "lab", duration: "75d",
+        sites: [Site(name: "lab")],
+        fleets: [
+            Fleet(name: "vms", site: "lab", count: 6, activation: NotActivated),
+            Fleet(name: "late", site: "lab", count: 4, activation: NotActivated),
+        ],
+        timeline: [
+            Event(at: "20d", do: Reimage(fleet: "vms", count: 6)),
+            Event(at: "40d", do: Reimage(fleet: "vms", count: 6)),
+            Event(at: "60d", do: Reimage(fleet: "vms", count: 6)),
+            Event(at: "50d", do: Reimage(fleet: "late", count: 4)),
+        ],
+    )"#);
+    let s = summary(&m, &o);
+    let vms = fleet(&s, "vms");
+    assert_eq!(vms["final"]["grace"], 6);
+    assert_eq!(vms["notification_machine_days"], 0.0);
+    // Grace ends on day 30, the rebuild on day 50 starts a new one (to day 80, after the end).
+    let late = fleet(&s, "late");
+    assert_eq!(late["notification_machine_days"], 4.0 * 20.0);
+    assert_eq!(late["final"]["grace"], 4);
+    assert_eq!(
+        s["outcomes"]["0xC004F009"], 4,
+        "entered notification once each"
+    );
+    assert_eq!(s["outcomes"]["activated"], 0);
+    let findings: Vec<&str> = s["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        findings.is_empty(),
+        "in grace at the end is where they belong: {findings:?}"
+    );
+}

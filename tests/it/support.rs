@@ -69,3 +69,23 @@ pub fn actsim(args: &[&str]) -> std::process::Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// Runs `actsim` with `args` and renders what a user sees: exit code, stdout and stderr,
+/// with the temporary directory `tmp` written `[TMP]`.
+pub fn seen(args: &[&str], tmp: &std::path::Path) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_actsim"))
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    let text = format!(
+        "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        o.status
+            .code()
+            .map_or("signal".to_owned(), |c| c.to_string()),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    text.replace(&tmp.display().to_string(), "[TMP]")
+}

@@ -190,6 +190,7 @@ fn the_manual_pages_come_from_the_command_line_definitions() {
     assert_eq!(
         pages,
         [
+            "actsim-advise.1",
             "actsim-chart.1",
             "actsim-check.1",
             "actsim-compare.1",

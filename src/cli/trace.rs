@@ -68,6 +68,10 @@ fn run(args: &TraceArgs) -> Result<String, Error> {
         }
         None => (None, world.run(None).probe),
     };
+    // Ctrl-C: a trace cut short would read as the machine's whole life.
+    if crate::interrupt::requested() {
+        return Err(crate::Error::Interrupted);
+    }
     if !tracer.found() {
         return Err(usage(format!(
             "--machine {}: fleet \"{fleet_name}\" has no machine {index} (it starts with {})",

@@ -76,27 +76,19 @@ fn unbounded_work_needs_allow_large() {
     assert!(actsim::resolve::limits::check_work("f", &model, true).is_ok());
 }
 
-/// Ctrl-C stops a long run: exit 130 and nothing written.
+/// Starts `actsim` with `args`, waits until it catches SIGINT (its handler is installed
+/// before the scenario is loaded; Linux shows caught signals in /proc/PID/status), then
+/// interrupts it as a terminal would. Waiting for the handler, not for a fixed time, keeps
+/// the tests independent of the machine's load.
 #[cfg(target_os = "linux")]
-#[test]
-fn ctrl_c_stops_a_run_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+fn interrupted(args: &[&str]) -> std::process::Output {
     let child = Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args([
-            "run",
-            "tests/bad/random-work.ron",
-            "--allow-large",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the process catches SIGINT (its handler is installed before the scenario
-    // is loaded; Linux shows caught signals in /proc/PID/status), then interrupt it as a
-    // terminal would. Waiting for the handler, not for a fixed time, keeps this test
-    // independent of the machine's load.
     let status = format!("/proc/{}/status", child.id());
     let catches_sigint = || {
         std::fs::read_to_string(&status).ok().is_some_and(|s| {
@@ -114,7 +106,44 @@ fn ctrl_c_stops_a_run_and_writes_nothing() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let o = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Ctrl-C stops a long run: exit 130 and nothing written.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_stops_a_run_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().unwrap();
+    let o = interrupted(&[
+        "run",
+        "tests/bad/random-work.ron",
+        "--allow-large",
+        "--quiet",
+        "--out",
+        out_arg,
+    ]);
     assert_eq!(o.status.code(), Some(130));
     assert!(!out.exists(), "nothing written");
+}
+
+/// Ctrl-C stops a trace too: exit 130, and no partial trace that would read as the
+/// machine's whole life (it once printed one and exited 0).
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_stops_a_trace_and_prints_no_partial_trace() {
+    let o = interrupted(&[
+        "trace",
+        "tests/bad/random-work.ron",
+        "--allow-large",
+        "--machine",
+        "pcs/0",
+    ]);
+    assert_eq!(o.status.code(), Some(130));
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a cargo-fuzz target of fuzz/ on the project's own code.
 #
-#   tools/fuzz.sh scenario --smoke      # CI: 20,000 inputs, fixed seed, from the shipped scenarios
+#   tools/fuzz.sh scenario --smoke      # CI: 120,000 inputs, fixed seed, from the shipped scenarios
 #   tools/fuzz.sh scenario 1800         # half an hour, keeping what it learns in fuzz/corpus/
 #   tools/fuzz.sh chart_csv 600
 #
@@ -30,7 +30,7 @@ if [ "$mode" = --smoke ]; then
     seed_corpus "$corpus"
     # A fixed seed and number of inputs: the same inputs on every machine, so a failure
     # here is reproducible and not luck.
-    cargo fuzz run "$target" "$corpus" -- -seed=1 -runs=20000 -timeout=60 \
+    cargo fuzz run "$target" "$corpus" -- -seed=1 -runs=120000 -timeout=60 \
         -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1
 else
     corpus=corpus/$target

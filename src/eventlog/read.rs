@@ -214,7 +214,7 @@ impl<R: BufRead> Lines<R> {
 impl<R: BufRead> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.line += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += newlines(&buf[..n]);
         Ok(n)
     }
 }
@@ -227,10 +227,16 @@ impl<R: BufRead> BufRead for Lines<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let end = amt.min(buf.len());
-            self.line += buf[..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.line += newlines(&buf[..end]);
         }
         self.inner.consume(amt);
     }
+}
+
+/// The line feeds in `bytes` (memchr's vector search: counting lines was a tenth of an
+/// XML import when done a byte at a time).
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 type Text<R> = Lines<BufReader<Utf8<R>>>;

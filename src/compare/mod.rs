@@ -77,17 +77,6 @@ pub fn compare_with(
             })
             .collect()
     });
-    let mut rows: Vec<Row> = runs[0]
-        .0
-        .iter()
-        .filter(|(name, _)| runs[1].0.iter().any(|(n, _)| n == name))
-        .map(|(name, _)| Row {
-            metric: name.clone(),
-            base: Welford::default(),
-            candidate: Welford::default(),
-            change: Welford::default(),
-        })
-        .collect();
     let new_row = |name: &String| Row {
         metric: name.clone(),
         base: Welford::default(),
@@ -95,6 +84,13 @@ pub fn compare_with(
         change: Welford::default(),
     };
     let has = |side: usize, name: &String| runs[side].0.iter().any(|(n, _)| n == name);
+    let mut rows: Vec<Row> = runs[0]
+        .0
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| has(1, name))
+        .map(new_row)
+        .collect();
     let mut one_sided: Vec<Row> = runs[0]
         .0
         .iter()
@@ -232,11 +228,6 @@ impl Comparison {
     pub fn any_row(&self, metric: &str) -> Option<&Row> {
         self.row(metric)
             .or_else(|| self.one_sided.iter().find(|r| r.metric == metric))
-    }
-
-    /// The time series of replication 0 of the base and of the candidate.
-    pub fn tables(&self) -> (&RunTables, &RunTables) {
-        (&self.base_tables, &self.candidate_tables)
     }
 
     /// The table printed by `actsim compare`: by default only the metrics that changed (and

@@ -213,6 +213,20 @@ pub fn plan(model: &Model) -> Plan {
             .find(|&s| reach.reaches(site, s, PortModel::Tcp(DEFAULT_KMS_PORT)))
             .unwrap_or(site)
     };
+    // The machines an isolated network's own host would count in `pool` (KMS-COUNT-8): those
+    // of every fleet of that network that stays on KMS there.
+    let island_count = |choices: &[Choice], here: SiteId, pool: Pool| -> u64 {
+        criteria
+            .iter()
+            .enumerate()
+            .filter(|&(j, d)| {
+                choices[j] == Choice::Isolated
+                    && island(d) == here
+                    && criteria::pool(model, &model.fleets[d.fleet]) == pool
+            })
+            .map(|(_, d)| d.counted)
+            .sum()
+    };
     // The core network: the one (of sites joined on the KMS port) with the most machines. A
     // host in it is central; a host elsewhere is an isolated network's own (NET-3).
     let core: Option<SiteId> = {
@@ -296,15 +310,7 @@ pub fn plan(model: &Model) -> Plan {
                     moved = true;
                 }
                 Choice::Isolated => {
-                    let here = island(c);
-                    let count = (0..criteria.len())
-                        .filter(|&j| {
-                            choices[j] == Choice::Isolated
-                                && island(&criteria[j]) == here
-                                && criteria::pool(model, &model.fleets[criteria[j].fleet]) == pool
-                        })
-                        .map(|j| criteria[j].counted)
-                        .sum::<u64>();
+                    let count = island_count(&choices, island(c), pool);
                     if (count as f64) < threshold {
                         choices[i] = Choice::MakIsolated {
                             count,
@@ -403,14 +409,7 @@ pub fn plan(model: &Model) -> Plan {
                     .iter()
                     .find(|(s, _)| *s == here)
                     .map_or(0, |&(_, k)| k);
-                let count = (0..criteria.len())
-                    .filter(|&j| {
-                        choices[j] == Choice::Isolated
-                            && island(&criteria[j]) == here
-                            && criteria::pool(model, &model.fleets[criteria[j].fleet]) == pool
-                    })
-                    .map(|j| criteria[j].counted)
-                    .sum::<u64>();
+                let count = island_count(&choices, here, pool);
                 (
                     Some(Row::LocalKms),
                     Recommended::Kms {

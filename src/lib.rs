@@ -55,13 +55,23 @@ pub use observe::Outcome;
 pub use resolve::{load, parse};
 
 /// Runs a validated scenario and keeps every KMS request for its event logs
-/// (`actsim run --event-log`); the outcome is the same as `run`'s.
-pub fn run_with_event_log(model: &Model, seed: u64) -> (Outcome, eventlog::write::EventLog) {
+/// (`actsim run --event-log`), reporting how far it has got to `progress` if given (as
+/// `run_watched`); the outcome is the same as `run`'s.
+pub fn run_with_event_log<'m>(
+    model: &'m Model,
+    seed: u64,
+    progress: Option<&'m progress::Progress>,
+) -> (Outcome, eventlog::write::EventLog) {
     let probe = (
         observe::Observer::new(model),
         eventlog::write::EventLog::default(),
     );
-    let ran = world::World::new(model, seed, probe).run(None);
+    let world = world::World::new(model, seed, probe);
+    let world = match progress {
+        Some(p) => world.watched(p),
+        None => world,
+    };
+    let ran = world.run(None);
     let (observer, log) = ran.probe;
     (observer.finish(model, model.duration, ran.events), log)
 }

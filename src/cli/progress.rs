@@ -2,17 +2,18 @@
 //! stderr by a thread of its own from what the run reports every 1,024 events
 //! (`crate::progress`). The run itself does not wait for it and reads nothing from it.
 
+use crate::Model;
 use crate::progress::Progress;
 use crate::time::DAY;
-use crate::{Model, Outcome};
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 /// How often the bar is redrawn.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Runs `model` with a progress bar on stderr.
-pub fn run(model: &Model, seed: u64) -> Outcome {
+/// Runs `simulate` (a run of `model` that reports to the `Progress` it is given) with a
+/// progress bar on stderr.
+pub fn run<T>(model: &Model, simulate: impl FnOnce(&Progress) -> T) -> T {
     let progress = Progress::default();
     let (done, finished) = channel::<()>();
     std::thread::scope(|scope| {
@@ -27,9 +28,9 @@ pub fn run(model: &Model, seed: u64) -> Outcome {
             }
             bar.finish_and_clear();
         });
-        let outcome = crate::run_watched(model, seed, &progress);
+        let ran = simulate(&progress);
         drop(done);
-        outcome
+        ran
     })
 }
 

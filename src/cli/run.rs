@@ -1,7 +1,9 @@
-//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet] [--strict] [--junit FILE]`
+//! `actsim run FILE [--out DIR] [--seed N] [--json] [--quiet] [--strict] [--junit FILE]
+//! [--event-log PATH]`
 
 use super::github::{self, Annotation, Level};
 use super::{Exit, RunArgs};
+use crate::progress::Progress;
 use crate::report;
 use std::io::IsTerminal;
 
@@ -27,25 +29,25 @@ pub fn run(args: &RunArgs) -> Exit {
         return Exit::Error(e);
     }
     let seed = args.seed.unwrap_or(model.seed);
-    let (outcome, event_log) = match &args.event_log {
-        Some(path) => {
-            let (outcome, log) = crate::run_with_event_log(&model, seed);
-            (outcome, Some((path, log)))
+    // The run, keeping its KMS requests for --event-log, watched by a progress bar if long.
+    let simulate = |progress: Option<&Progress>| match (&args.event_log, progress) {
+        (Some(_), progress) => {
+            let (outcome, log) = crate::run_with_event_log(&model, seed, progress);
+            (outcome, Some(log))
         }
-        None => {
-            let (events, _) = crate::resolve::limits::work(&model);
-            let outcome = if progress_wanted(events, std::io::stderr().is_terminal(), args) {
-                super::progress::run(&model, seed)
-            } else {
-                crate::run(&model, seed)
-            };
-            (outcome, None)
-        }
+        (None, Some(p)) => (crate::run_watched(&model, seed, p), None),
+        (None, None) => (crate::run(&model, seed), None),
+    };
+    let (events, _) = crate::resolve::limits::work(&model);
+    let (outcome, event_log) = if progress_wanted(events, std::io::stderr().is_terminal(), args) {
+        super::progress::run(&model, |p| simulate(Some(p)))
+    } else {
+        simulate(None)
     };
     if crate::interrupt::requested() {
         return Exit::Error(crate::Error::Interrupted);
     }
-    if let Some((path, log)) = &event_log
+    if let (Some(path), Some(log)) = (&args.event_log, &event_log)
         && let Err(e) = crate::eventlog::write::write(path, &model, log)
     {
         return Exit::Error(e);

@@ -264,6 +264,26 @@ fn watching_a_run_does_not_change_it() {
     assert!(now > 0 && now <= model.duration);
 }
 
+/// A long `run --event-log` gets the progress bar too: the log and the outcome are the same
+/// watched or not.
+#[test]
+fn watching_a_run_with_its_event_log_does_not_change_it() {
+    let model = actsim::load(Path::new("scenarios/quickstart.ron")).unwrap();
+    let (plain, plain_log) = actsim::run_with_event_log(&model, model.seed, None);
+    let progress = actsim::progress::Progress::default();
+    let (watched, watched_log) = actsim::run_with_event_log(&model, model.seed, Some(&progress));
+    let json = |o: &actsim::Outcome| actsim::report::summary(&model, model.seed, o).to_json();
+    assert!(json(&plain) == json(&watched));
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("plain.csv"), dir.path().join("watched.csv"));
+    actsim::eventlog::write::write(&a, &model, &plain_log).unwrap();
+    actsim::eventlog::write::write(&b, &model, &watched_log).unwrap();
+    let log = std::fs::read(&a).unwrap();
+    assert!(log.len() > 1000, "the quickstart's hosts answer requests");
+    assert!(log == std::fs::read(&b).unwrap());
+    assert!(progress.get().1 > 0);
+}
+
 #[test]
 fn a_progress_bar_only_for_long_runs_on_a_terminal() {
     use actsim::cli::run::{PROGRESS_EVENTS, progress_wanted};

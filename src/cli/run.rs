@@ -28,6 +28,14 @@ pub fn run(args: &RunArgs) -> Exit {
     {
         return Exit::Error(e);
     }
+    // A directory of event logs is an output directory like --out: a foreign one is
+    // refused without --force (a single .csv or .xml file is written beside others).
+    if let Some(dir) = &args.event_log
+        && crate::eventlog::write::single_file(dir).is_none()
+        && let Err(e) = report::check_out_dir(dir, args.force)
+    {
+        return Exit::Error(e);
+    }
     let seed = args.seed.unwrap_or(model.seed);
     // The run, keeping its KMS requests for --event-log, watched by a progress bar if long.
     let simulate = |progress: Option<&Progress>| match (&args.event_log, progress) {

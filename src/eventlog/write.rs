@@ -375,19 +375,25 @@ pub const DIR_FILES: [&str; 4] = [
     "client-events.xml",
 ];
 
-/// Writes a run's event logs to `path`: a `.csv` or `.xml` file gets the host events
-/// (12290) in that layout; any other path is a directory that gets `DIR_FILES`. All or
-/// nothing, like every output (the directory, or the file's, gets actsim's marker).
-pub fn write(path: &std::path::Path, model: &Model, log: &EventLog) -> Result<(), crate::Error> {
+/// Which host-event layout a `--event-log` path ending in `.csv` (0) or `.xml` (1) asks
+/// for; None for a directory, which gets all four files.
+pub fn single_file(path: &std::path::Path) -> Option<usize> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let single = match ext.as_deref() {
+    match ext.as_deref() {
         Some("csv") => Some(0),
         Some("xml") => Some(1),
         _ => None,
-    };
+    }
+}
+
+/// Writes a run's event logs to `path`: a `.csv` or `.xml` file gets the host events
+/// (12290) in that layout; any other path is a directory that gets `DIR_FILES`. All or
+/// nothing, like every output (the directory, or the file's, gets actsim's marker).
+pub fn write(path: &std::path::Path, model: &Model, log: &EventLog) -> Result<(), crate::Error> {
+    let single = single_file(path);
     let (a, b, c, d) = (
         |w: &mut dyn Write| host_csv(model, log, w),
         |w: &mut dyn Write| host_xml(model, log, w),

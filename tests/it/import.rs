@@ -308,6 +308,49 @@ fn a_runs_event_log_imported_gives_back_its_counts_and_fleets() {
 }
 
 /// Same scenario and seed, same event logs, byte for byte.
+/// A directory of event logs is an output directory: one holding files actsim did not
+/// write is refused without --force (exit 2), and nothing is written into it.
+#[test]
+fn an_event_log_directory_of_the_users_is_refused_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(logs.join("mine.txt"), b"mine").unwrap();
+    let logs = logs.to_str().unwrap();
+    let o = actsim(&[
+        "run",
+        "scenarios/quickstart.ron",
+        "--quiet",
+        "--event-log",
+        logs,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(logs).unwrap().count(),
+        1,
+        "nothing written"
+    );
+    let o = actsim(&[
+        "run",
+        "scenarios/quickstart.ron",
+        "--quiet",
+        "--event-log",
+        logs,
+        "--force",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn event_logs_are_deterministic() {
     let dir = tempfile::tempdir().unwrap();

@@ -540,7 +540,7 @@ fn parse(text: &str) -> Result<Model, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(crate::support::proptest_config(96))]
 
     #[test]
     fn every_run_keeps_the_invariants(spec in spec()) {

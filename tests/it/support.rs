@@ -89,3 +89,17 @@ pub fn seen(args: &[&str], tmp: &std::path::Path) -> String {
     );
     text.replace(&tmp.display().to_string(), "[TMP]")
 }
+
+/// The configuration of the property tests: `cases` random cases from a fixed seed, so CI
+/// sees the same cases on every run and a failure is never luck. Set PROPTEST_RNG_SEED to
+/// another number to explore other cases (proptest prints the failing one, shrunk).
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    let mut config = proptest::test_runner::Config {
+        cases,
+        ..proptest::test_runner::Config::default()
+    };
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x00AC_7513);
+    }
+    config
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a cargo-fuzz target of fuzz/ on the project's own code.
 #
-#   tools/fuzz.sh scenario --smoke      # CI: 120,000 inputs, fixed seed, from the shipped scenarios
+#   tools/fuzz.sh scenario --smoke      # CI: 120,000 inputs, seed 1, from the shipped scenarios
 #   tools/fuzz.sh scenario 1800         # half an hour, keeping what it learns in fuzz/corpus/
 #   tools/fuzz.sh chart_csv 600
 #
@@ -28,9 +28,12 @@ if [ "$mode" = --smoke ]; then
     corpus=$(mktemp -d)
     trap 'rm -rf "$corpus"' EXIT
     seed_corpus "$corpus"
-    # A fixed seed and number of inputs: the same inputs on every machine, so a failure
-    # here is reproducible and not luck.
-    cargo fuzz run "$target" "$corpus" -- -seed=1 -runs=120000 -timeout=60 \
+    # A fixed seed and number of inputs. The same build on the same machine replays the same
+    # inputs, but another machine or checkout path builds different code (paths, addresses)
+    # and libFuzzer's mutations follow coverage, so CI explores inputs of its own: a failure
+    # there prints the input (Base64 and bytes) to reproduce with `cargo fuzz run TARGET FILE`.
+    # FUZZ_SEED=N explores from another seed.
+    cargo fuzz run "$target" "$corpus" -- -seed="${FUZZ_SEED:-1}" -runs=120000 -timeout=60 \
         -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1
 else
     corpus=corpus/$target

@@ -130,11 +130,7 @@ fn enclosing(source: &str, offset: usize) -> Option<&str> {
             ')' | ']' => depth += 1,
             '(' | '[' if depth > 0 => depth -= 1,
             '(' => {
-                let head = before[..i].trim_end();
-                let start = head
-                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .map_or(0, |j| j + 1);
-                return Some(&head[start..]).filter(|n| !n.is_empty());
+                return Some(trailing_identifier(&before[..i])).filter(|n| !n.is_empty());
             }
             '[' => return None,
             _ => {}
@@ -147,17 +143,22 @@ fn enclosing(source: &str, offset: usize) -> Option<&str> {
 fn field_at(source: &str, offset: usize) -> Option<&str> {
     let before = source.get(..offset)?;
     let colon = before.rfind(':')?;
-    let head = before[..colon].trim_end();
-    // The identifier ending the text, counted in bytes of whole characters (the text may
-    // hold any Unicode before it).
+    let name = trailing_identifier(&before[..colon]);
+    (!name.is_empty()).then_some(name)
+}
+
+/// The identifier ending `text` (after trailing blanks), or "". Counted in whole
+/// characters: the text before it may hold any Unicode, including characters that are
+/// neither letters nor digits and take several bytes (found by fuzzing, twice).
+fn trailing_identifier(text: &str) -> &str {
+    let head = text.trim_end();
     let len: usize = head
         .chars()
         .rev()
         .take_while(|&c| c.is_alphanumeric() || c == '_')
         .map(char::len_utf8)
         .sum();
-    let name = head.get(head.len() - len..)?;
-    (!name.is_empty()).then_some(name)
+    &head[head.len() - len..]
 }
 
 /// The value written at byte `offset`: up to the next `,`, `)` or `]`.
@@ -262,7 +263,7 @@ pub fn explain(source: &str, line: usize, column: usize, raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::explain;
+    use super::{enclosing, explain, trailing_identifier};
 
     fn at(source: &str, needle: &str) -> (usize, usize) {
         let i = source.find(needle).unwrap();
@@ -378,5 +379,16 @@ mod tests {
         let s = "X(\u{38b}: 1.5)";
         let (l, c) = at(s, ".5");
         assert!(!explain(s, l, c, "Expected comma").is_empty());
+    }
+
+    /// Found by the fuzzer in CI: the name of the structure open before a `(` was read
+    /// back past a non-alphanumeric character of four bytes.
+    #[test]
+    fn a_wide_symbol_before_a_parenthesis_does_not_panic() {
+        let s = "x\u{6c71a}nario(\n  name: 1";
+        assert_eq!(enclosing(s, s.len()), Some("nario"));
+        let s = "x \u{6c71a}(\n  name: 1";
+        assert_eq!(enclosing(s, s.len()), None);
+        assert_eq!(trailing_identifier("\u{6c71a}Ramp "), "Ramp");
     }
 }

@@ -221,3 +221,39 @@ fn net_2_bad_online_schedules_are_refused() {
         assert_eq!(line, 7, "{online}: {message}");
     }
 }
+
+/// Every mistake in the catalogue (`tests/bad/`) and one shipped scenario, with a character
+/// that takes several bytes inserted at every position in turn: the reader answers (valid or
+/// a positioned error) and never panics. The messages read the text around an error back in
+/// bytes; the fuzzer twice found a place that cut a character in two (a letter, then a
+/// four-byte symbol that is neither letter nor digit), each time at one position only. This
+/// tries every position, the same way on every machine.
+#[test]
+fn a_wide_character_anywhere_never_panics_the_reader() {
+    let mut files: Vec<(String, String)> = std::fs::read_dir("tests/bad")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(&p).ok()?)))
+        .collect();
+    files.sort();
+    files.push(("quickstart.ron".to_owned(), GOOD.to_owned()));
+    let mut tried = 0usize;
+    for (name, text) in &files {
+        for (at, _) in text.char_indices() {
+            // A letter, a symbol (neither letter nor digit), a private-use character.
+            for wide in ['\u{38a}', '\u{2014}', '\u{6c71a}'] {
+                let mut edited = text.clone();
+                edited.insert(at, wide);
+                let answer =
+                    std::panic::catch_unwind(|| actsim::parse("wide.ron", edited.as_bytes()));
+                assert!(
+                    answer.is_ok(),
+                    "{name}: {wide:?} inserted at byte {at} panicked the reader"
+                );
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 50_000, "{tried}");
+}

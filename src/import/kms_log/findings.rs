@@ -132,11 +132,23 @@ pub fn findings(log: &Log, replay: &Replay) -> Vec<String> {
                             && r.count < *t
                     })
                     .count();
+                // Days below with no request in them: no client was refused, but any that
+                // had asked would have been.
+                let refused = if low_requests == 0 {
+                    format!(
+                        "no request got a count below {t} (a client asking then would not have activated, KMS-CLI-8)"
+                    )
+                } else {
+                    format!(
+                        "{low_requests} request{} got a count below {t} (KMS-CLI-8: those \
+                         clients could not activate)",
+                        if low_requests == 1 { "" } else { "s" }
+                    )
+                };
                 if !days.is_empty() || low_requests > 0 {
                     problems.push(format!(
                         "problem: {host}'s {} count was below {t} (the threshold of {}) at the \
-                         end of {} day{}{}; {low_requests} request{} got a count below {t} \
-                         (KMS-CLI-8: those clients could not activate)",
+                         end of {} day{}{}; {refused}",
                         pool.as_str(),
                         products.join(", "),
                         days.len(),
@@ -146,7 +158,6 @@ pub fn findings(log: &Log, replay: &Replay) -> Vec<String> {
                         } else {
                             format!(": {}", some(&ranges(&days)))
                         },
-                        if low_requests == 1 { "" } else { "s" },
                     ));
                 }
             }

@@ -169,7 +169,10 @@ pub fn read(files: &[PathBuf]) -> Result<Log, Error> {
         files: Vec::new(),
     };
     let mut record = Record::default();
-    for path in files {
+    // The earliest and latest events, with where they are: a log spanning more than a
+    // scenario can (a date typed wrong, a clock reset) is refused naming both.
+    let mut span: Option<[(Ticks, usize, u64); 2]> = None;
+    for (file_index, path) in files.iter().enumerate() {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut reader = LogReader::new(file).map_err(|e| at_line(path, e.line, e.message))?;
         let mut n = 0u64;
@@ -219,6 +222,14 @@ pub fn read(files: &[PathBuf]) -> Result<Log, Error> {
             };
             let seq = u32::try_from(log.requests.len())
                 .map_err(|_| at_line(path, record.line, "more than 4 billion requests"))?;
+            let here = (r.time, file_index, record.line);
+            span = Some(match span {
+                None => [here; 2],
+                Some([first, last]) => [
+                    if here.0 < first.0 { here } else { first },
+                    if here.0 > last.0 { here } else { last },
+                ],
+            });
             log.requests.push(Request {
                 ticks: r.time,
                 seq,
@@ -247,6 +258,22 @@ pub fn read(files: &[PathBuf]) -> Result<Log, Error> {
                 } else {
                     String::new()
                 }
+            ),
+        ));
+    }
+    if let Some([first, last]) = span
+        && (seconds(last.0) - seconds(first.0)) as u64 > crate::resolve::MAX_DURATION
+    {
+        return Err(at_line(
+            &files[last.1],
+            last.2,
+            format!(
+                "this event ({}) is more than 20 years after the one at {}:{} ({}), longer \
+                 than a scenario can replay: is one of the two dates wrong?",
+                format_iso(last.0),
+                files[first.1].display(),
+                first.2,
+                format_iso(first.0)
             ),
         ));
     }

@@ -49,10 +49,12 @@ pub struct Skeleton<'a> {
     products: Vec<ProductModel>,
 }
 
-/// A name the scenario language accepts: letters, digits, space, `.`, `_`, `-`.
+/// A name the scenario language accepts (`check::safe_name`): letters, digits, space, `.`,
+/// `_`, `-`, starting with a letter or digit.
 pub fn name(text: &str) -> String {
     let cleaned: String = text
         .trim()
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-') {
@@ -416,5 +418,29 @@ impl<'a> Skeleton<'a> {
 
     fn threshold_of(&self, product: &str) -> Option<u32> {
         self.product(product).map(|p| p.threshold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name;
+    use crate::scenario::check::safe_name;
+
+    /// Every name made from a log is one the scenario language accepts (a host logged as
+    /// `-kms.corp` once made an invalid scenario: found by the damaged-copies test).
+    #[test]
+    fn names_from_logs_are_valid_scenario_names() {
+        for (logged, made) in [
+            ("kms1.corp.example", "kms1.corp.example"),
+            ("-kms.corp", "kms.corp"),
+            ("..é_x", "x"),
+            ("Ω", "unnamed"),
+            ("", "unnamed"),
+            ("  a=b  ", "a-b"),
+        ] {
+            assert_eq!(name(logged), made);
+            safe_name(&name(logged)).unwrap();
+        }
+        safe_name(&name(&"x".repeat(200))).unwrap();
     }
 }

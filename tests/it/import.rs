@@ -611,7 +611,9 @@ fn damaged_logs_and_inventories_never_panic_the_importers() {
             std::fs::write(&input, &damaged).unwrap();
             let out = dir.path().join(format!("out-{i}-{name}"));
             let answer = std::panic::catch_unwind(|| match kind {
-                "kms-log" => actsim::import::kms_log::import(&[input.clone()], &out).map(|_| ()),
+                "kms-log" => {
+                    actsim::import::kms_log::import(std::slice::from_ref(&input), &out).map(|_| ())
+                }
                 _ => {
                     let options = actsim::import::inventory::Options {
                         stale_days: 90,

@@ -43,6 +43,28 @@ fn kms_count_2_twenty_five_clients_the_last_asker_at_once_the_rest_at_their_retr
     assert_eq!(o.outcomes[Code::Activated as usize], 25);
 }
 
+/// KMS-HOST-5: one host serves any number of clients: 20,000 machines on one host all
+/// activate and none is refused. Its table, not its service, is what is bounded: it keeps
+/// twice the highest threshold (KMS-COUNT-4), so the count it reports stops at 50.
+#[test]
+fn kms_host_5_one_host_serves_twenty_thousand_clients() {
+    let (m, o) = run(&one_host("10d", "ServerC", &clients(20_000), ""));
+    let s = summary(&m, &o);
+    assert_eq!(state(&o, 0, LicenceState::Licensed), 20_000);
+    assert_eq!(o.outcomes[Code::Activated as usize], 20_000);
+    for refusal in [
+        Code::NoHost,
+        Code::ProductRefused,
+        Code::HostNotActivated,
+        Code::ClockSkew,
+    ] {
+        assert_eq!(o.outcomes[refusal as usize], 0, "{}", refusal.as_str());
+    }
+    // Only the first 24 askers, before the count reached 25 (KMS-CLI-1).
+    assert_eq!(o.outcomes[Code::CountTooLow as usize], 24);
+    assert_eq!(s["hosts"]["kms1"]["max_count"]["windows"], 50);
+}
+
 #[test]
 fn worked_example_1_twenty_six_clients() {
     let (m, o) = run(&one_host("30d", "ServerC", &clients(26), ""));
@@ -150,6 +172,8 @@ fn worked_example_5_service_restart_kms_count_6() {
     assert_eq!(day21[Code::CountTooLow as usize], 24);
 }
 
+/// Worked example 6: cloned machines share a CMID (KMS-COUNT-7); a rearm gives each a new
+/// one (KMS-CLI-7).
 #[test]
 fn worked_example_6_clones_kms_count_7_and_rearm_kms_cli_7() {
     let fleet = r#"Fleet(name: "clones", site: "hq", count: 30, image: Cloned, activation: Kms())"#;
@@ -169,6 +193,7 @@ fn worked_example_6_clones_kms_count_7_and_rearm_kms_cli_7() {
     );
 }
 
+/// KMS-CLI-7: at most 3 rearms; with none left the rearm fails and nothing changes.
 #[test]
 fn kms_cli_7_rearm_fails_with_none_left() {
     let fleet = r#"Fleet(name: "clones", site: "hq", count: 30, image: Cloned, activation: Kms())"#;
@@ -186,6 +211,8 @@ fn kms_cli_7_rearm_fails_with_none_left() {
     assert_eq!(after_fourth[Code::Activated as usize], 0);
 }
 
+/// KMS-HOST-2: a host key activates its group and those below; a product above is refused
+/// with 0xC004F042.
 #[test]
 fn kms_host_2_key_group_refuses_a_server_product_with_0xc004f042() {
     let fleet =
@@ -209,6 +236,8 @@ fn kms_host_9_clock_skew_is_refused_with_0xc004f06c() {
     );
 }
 
+/// KMS-CLI-9: a major hardware change puts the machine out of tolerance until it
+/// reactivates.
 #[test]
 fn kms_cli_9_hardware_change_goes_out_of_tolerance_then_reactivates() {
     let timeline = r#"Event(at: "3d", do: HardwareChange(fleet: "pcs", count: 5))"#;
@@ -225,6 +254,7 @@ fn kms_cli_9_hardware_change_goes_out_of_tolerance_then_reactivates() {
     );
 }
 
+/// KMS-HOST-7: the intervals a host sets are sent in every reply and override the client's.
 #[test]
 fn kms_host_7_host_pushed_renewal_interval_overrides_the_policy() {
     let text = one_host("30d", "ServerC", &clients(25), "").replace(
@@ -270,6 +300,8 @@ fn dns_8_static_host_and_dns_7_caching() {
     assert_eq!(o.populations[1].min_licensed_share, Some(1.0));
 }
 
+/// DNS-1, DNS-3: hosts publish their SRV records by dynamic update; with default
+/// permissions only the record's creator can, so the second host's publishing fails.
 #[test]
 fn dns_3_creator_only_lets_the_first_host_publish() {
     let text = r#"Scenario(

@@ -1,8 +1,8 @@
 //! Streaming readers of exported event logs: event XML (any number of `<Event>` elements,
 //! with or without an enclosing `<Events>` element, as `wevtutil qe /f:xml` and
 //! `Get-WinEvent | % { $_.ToXml() }` write them) and the CSV of the README's one-liner.
-//! Both read a buffer at a time and reuse one `Record`, so memory does not grow with the
-//! file. Text may be UTF-8 (with or without a byte-order mark) or UTF-16 with its mark —
+//! Both read a block at a time and reuse one `Record`, so memory does not grow with the
+//! file (only with its longest event). Text may be UTF-8 (with or without a byte-order mark) or UTF-16 with its mark —
 //! what Windows PowerShell's `>` and `Out-File` write.
 
 #![allow(clippy::indexing_slicing)] // lengths and positions are taken from the same buffers just before (n = min of both lengths)
@@ -209,6 +209,11 @@ impl<R: BufRead> Lines<R> {
     pub fn line(&self) -> u64 {
         self.line
     }
+
+    /// The reader, and the line its next byte is on (for a user that counts on its own).
+    fn into_parts(self) -> (R, u64) {
+        (self.inner, self.line)
+    }
 }
 
 impl<R: BufRead> Read for Lines<R> {
@@ -253,57 +258,218 @@ enum At {
     Other,
 }
 
-/// Streams `<Event>` elements.
+/// Bytes of text read at a time; a block grows only while it holds no whole event.
+const BLOCK: usize = 1 << 20;
+
+/// Streams `<Event>` elements. Text is read a block at a time and each event is parsed in
+/// place with quick-xml's reader over a byte slice, a fresh one from each event's start:
+/// nothing is copied event by event (the buffered reader copied every tag and text, and
+/// counting lines as it consumed them was a tenth of an import). Only the events a block
+/// holds whole are parsed (up to its last `</Event>`); the rest waits for the next block.
 pub struct XmlReader<R: Read> {
-    xml: quick_xml::Reader<Text<R>>,
-    buf: Vec<u8>,
+    text: BufReader<Utf8<R>>,
+    block: Vec<u8>,
+    /// `block[at..parsable]` holds whole events (and what lies between them).
+    at: usize,
+    parsable: usize,
+    /// The text has been read to its end.
+    ended: bool,
+    lines: LineCount,
+    /// Elements open outside any event (an `<Events>` wrapper), checked against their ends.
+    wrappers: Vec<Vec<u8>>,
     /// The elements open inside the current event.
     stack: Vec<At>,
 }
 
+/// Line numbers of offsets in a block, counted forward from the last one asked for.
+struct LineCount {
+    /// `block[..counted]` has been counted; the next byte is on line `line`.
+    counted: usize,
+    line: u64,
+}
+
+impl LineCount {
+    fn at(&mut self, block: &[u8], offset: usize) -> u64 {
+        if let Some(more) = block.get(self.counted..offset) {
+            self.line += newlines(more);
+            self.counted = offset;
+        }
+        self.line
+    }
+}
+
+/// What parsing from `at` came to.
+enum Parsed {
+    Event,
+    End,
+    /// The parsable part holds no whole event: read more.
+    More,
+}
+
+/// The end of the last `</Event>` (any prefix) in `bytes`, if any.
+fn last_event_end(bytes: &[u8]) -> Option<usize> {
+    let mut end = bytes.len();
+    while let Some(i) = memchr::memmem::rfind(&bytes[..end], b"Event>") {
+        let before = &bytes[..i];
+        if before.ends_with(b"</") || (before.ends_with(b":") && before.contains(&b'/')) {
+            return Some(i + b"Event>".len());
+        }
+        end = i;
+    }
+    None
+}
+
 impl<R: Read> XmlReader<R> {
     fn new(text: Text<R>) -> Self {
-        let mut xml = quick_xml::Reader::from_reader(text);
-        xml.config_mut().check_end_names = true;
+        let (text, line) = text.into_parts();
         XmlReader {
-            xml,
-            buf: Vec::with_capacity(4096),
+            text,
+            block: Vec::new(),
+            at: 0,
+            parsable: 0,
+            ended: false,
+            lines: LineCount { counted: 0, line },
+            wrappers: Vec::new(),
             stack: Vec::new(),
         }
     }
 
+    /// Drops what was parsed and reads another block; the parsable part then ends after
+    /// the block's last `</Event>` (or at the end of the text).
+    fn refill(&mut self) -> Result<(), InputError> {
+        self.lines.at(&self.block, self.at);
+        self.block.drain(..self.at);
+        self.lines.counted = 0;
+        self.at = 0;
+        let start = self.block.len();
+        // At least a block, and double while one event is longer than what is held.
+        self.block.resize(start + BLOCK.max(start), 0);
+        let mut filled = start;
+        while filled < self.block.len() {
+            match self.text.read(&mut self.block[filled..]) {
+                Ok(0) => {
+                    self.ended = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(InputError::new(
+                        self.lines.at(&self.block, start),
+                        format!("cannot read: {e}"),
+                    ));
+                }
+            }
+        }
+        self.block.truncate(filled);
+        let from = start.saturating_sub(b"</Event>".len());
+        self.parsable = match last_event_end(&self.block[from..]) {
+            _ if self.ended => self.block.len(),
+            Some(i) => from + i,
+            // XML with no event in 64 MiB is not an event log: parse it as it is rather
+            // than hold all of it.
+            None if self.block.len() >= 64 * BLOCK => self.block.len(),
+            None => 0,
+        };
+        Ok(())
+    }
+
     fn next(&mut self, record: &mut Record) -> Result<bool, InputError> {
+        loop {
+            match self.parse(record)? {
+                Parsed::Event => return Ok(true),
+                Parsed::End => return Ok(false),
+                Parsed::More => self.refill()?,
+            }
+        }
+    }
+
+    /// Parses the next event of `block[at..parsable]` into `record`.
+    fn parse(&mut self, record: &mut Record) -> Result<Parsed, InputError> {
         record.clear();
         self.stack.clear();
+        let start = self.at;
+        let Some(part) = self.block.get(start..self.parsable) else {
+            return Ok(Parsed::More);
+        };
+        let mut xml = quick_xml::Reader::from_reader(part);
+        let config = xml.config_mut();
+        config.check_end_names = true;
+        // The ends of elements opened before `at` (a wrapper) are checked here, in
+        // `wrappers`.
+        config.allow_unmatched_ends = true;
         let mut in_event = false;
         loop {
-            self.buf.clear();
-            let event = self.xml.read_event_into(&mut self.buf);
-            let line = self.xml.get_ref().line();
-            let event = event.map_err(|e| match in_event {
-                // Inside an event, the event's first line is the one to look at.
-                true => InputError::new(
-                    record.line,
-                    format!("the event that starts here is not well-formed XML: {e}"),
-                ),
-                false => InputError::new(line, format!("the XML is not well formed: {e}")),
-            })?;
+            let before = start + xml.buffer_position() as usize;
+            let event = match xml.read_event() {
+                Ok(event) => event,
+                // Something left open where the parsable part ends: the block was cut at a
+                // `</Event>` that is text (in a comment or CDATA section). Read on.
+                Err(quick_xml::Error::Syntax(e))
+                    if !self.ended && e != quick_xml::errors::SyntaxError::InvalidBangMarkup =>
+                {
+                    return Ok(Parsed::More);
+                }
+                Err(e) => {
+                    return Err(match in_event {
+                        // Inside an event, the event's first line is the one to look at.
+                        true => InputError::new(
+                            record.line,
+                            format!("the event that starts here is not well-formed XML: {e}"),
+                        ),
+                        false => InputError::new(
+                            self.lines
+                                .at(&self.block, start + xml.error_position() as usize),
+                            format!("the XML is not well formed: {e}"),
+                        ),
+                    });
+                }
+            };
+            let after = start + xml.buffer_position() as usize;
             let here = self.stack.last().copied().unwrap_or(At::Outside);
+            // Text is decoded only where it is kept (not in Level, Keywords, Channel...).
+            let kept = matches!(here, At::EventId | At::Computer | At::Data);
+            let line = record.line;
             match event {
                 // Anything but an event outside one (an <Events> wrapper) is passed.
                 Event::Start(e) if !in_event && e.local_name().as_ref() == b"Event" => {
                     in_event = true;
-                    record.line = line;
+                    record.line = self.lines.at(&self.block, before);
                     self.stack.push(At::Event);
                 }
                 Event::Empty(e) if !in_event && e.local_name().as_ref() == b"Event" => {
-                    record.line = line;
-                    return Ok(true);
+                    record.line = self.lines.at(&self.block, before);
+                    self.at = after;
+                    return Ok(Parsed::Event);
                 }
-                Event::Start(_) | Event::Empty(_) if !in_event => {}
+                Event::Start(e) if !in_event => {
+                    self.wrappers.push(e.name().as_ref().to_vec());
+                    self.at = after;
+                }
+                Event::End(e) if !in_event => {
+                    let found = e.name();
+                    match self.wrappers.pop() {
+                        Some(open) if open == found.as_ref() => self.at = after,
+                        open => {
+                            let found = String::from_utf8_lossy(found.as_ref());
+                            let what = match open {
+                                Some(open) => format!(
+                                    "expected `</{}>`, but `</{found}>` was found",
+                                    String::from_utf8_lossy(&open)
+                                ),
+                                None => {
+                                    format!("close tag `</{found}>` does not match any open tag")
+                                }
+                            };
+                            return Err(InputError::new(
+                                self.lines.at(&self.block, before),
+                                format!("the XML is not well formed: ill-formed document: {what}"),
+                            ));
+                        }
+                    }
+                }
                 Event::Start(e) => {
-                    let name = e.local_name();
-                    let at = match name.as_ref() {
+                    let at = match e.local_name().as_ref() {
                         b"EventID" => At::EventId,
                         b"Computer" => At::Computer,
                         b"Data" => {
@@ -311,33 +477,38 @@ impl<R: Read> XmlReader<R> {
                             At::Data
                         }
                         b"TimeCreated" => {
-                            time_created(&e, record, line)?;
+                            time_created(&e, record).map_err(|message| {
+                                InputError::new(self.lines.at(&self.block, before), message)
+                            })?;
                             At::Other
                         }
                         _ => At::Other,
                     };
                     self.stack.push(at);
                 }
-                Event::Empty(e) => match e.local_name().as_ref() {
-                    b"TimeCreated" => time_created(&e, record, line)?,
+                Event::Empty(e) if in_event => match e.local_name().as_ref() {
+                    b"TimeCreated" => time_created(&e, record).map_err(|message| {
+                        InputError::new(self.lines.at(&self.block, before), message)
+                    })?,
                     b"Data" => {
                         record.push_field();
                     }
                     _ => {}
                 },
-                Event::End(_) if in_event => {
+                Event::End(_) => {
                     self.stack.pop();
                     if self.stack.is_empty() {
-                        return Ok(true);
+                        self.at = after;
+                        return Ok(Parsed::Event);
                     }
                 }
-                Event::Text(t) if in_event => {
+                Event::Text(t) if kept => {
                     let content = t.xml_content().map_err(|e| {
                         InputError::new(line, format!("the XML text is not valid: {e}"))
                     })?;
                     add_text(here, &content, record, line)?;
                 }
-                Event::CData(t) if in_event => {
+                Event::CData(t) if kept => {
                     let content = t.xml_content().map_err(|e| {
                         InputError::new(line, format!("the XML text is not valid: {e}"))
                     })?;
@@ -366,9 +537,11 @@ impl<R: Read> XmlReader<R> {
                     let mut b = [0; 4];
                     add_text(here, c.encode_utf8(&mut b), record, line)?;
                 }
-                Event::Eof if in_event => {
+                // The parsable part ends inside an event only where the text does, or where
+                // a `</Event>` was text, not a tag: say where it ends, or read on.
+                Event::Eof if in_event && self.ended => {
                     return Err(InputError::new(
-                        line,
+                        self.lines.at(&self.block, self.block.len()),
                         format!(
                             "the file ends inside the event that starts on line {} \
                              (a truncated export?)",
@@ -376,24 +549,25 @@ impl<R: Read> XmlReader<R> {
                         ),
                     ));
                 }
-                Event::Eof => return Ok(false),
+                Event::Eof if self.ended => return Ok(Parsed::End),
+                Event::Eof => return Ok(Parsed::More),
+                // Outside an event: declarations, comments, white space.
+                _ if !in_event => self.at = after,
                 _ => {}
             }
         }
     }
 }
 
-fn time_created(
-    e: &quick_xml::events::BytesStart<'_>,
-    record: &mut Record,
-    line: u64,
-) -> Result<(), InputError> {
+/// Reads `TimeCreated`'s `SystemTime` into `record`; the error says what is wrong (the
+/// caller knows the line).
+fn time_created(e: &quick_xml::events::BytesStart<'_>, record: &mut Record) -> Result<(), String> {
     for a in e.attributes() {
-        let a = a.map_err(|e| InputError::new(line, format!("bad XML attribute: {e}")))?;
+        let a = a.map_err(|e| format!("bad XML attribute: {e}"))?;
         if a.key.local_name().as_ref() == b"SystemTime" {
             let v = a
                 .unescape_value()
-                .map_err(|e| InputError::new(line, format!("bad SystemTime attribute: {e}")))?;
+                .map_err(|e| format!("bad SystemTime attribute: {e}"))?;
             record.time.clear();
             record.time.push_str(&v);
         }
@@ -546,6 +720,52 @@ mod tests {
         assert_eq!(got[0].3, ["0x0", "25", "a&b"]);
         let wrapped = format!("<?xml version='1.0'?>\n<Events>\n{XML}</Events>\n");
         assert_eq!(all(wrapped.as_bytes()).unwrap().len(), 1);
+    }
+
+    /// Events are parsed a block (`BLOCK`) at a time, each block cut after its last
+    /// `</Event>`: events across a cut, a `</Event>` that is text (in CDATA or a comment)
+    /// where the first block ends, and an event longer than a block are all read whole,
+    /// with their lines.
+    #[test]
+    fn events_across_blocks_are_read_whole() {
+        for (field, text_end) in [
+            ("25<![CDATA[</Event>]]>", "25<![CDATA[</Event>"),
+            ("25<!-- </Event> -->", "25<!-- </Event>"),
+        ] {
+            let tricky = XML.replace(">25<", &format!(">{field}<"));
+            // The tricky event starts where its text `</Event>` ends the first block.
+            let ends_block = tricky.find(text_end).unwrap() + text_end.len();
+            let mut text = "<Events>\n".to_owned();
+            let before = (BLOCK - ends_block - text.len()) / XML.len();
+            text.push_str(&XML.repeat(before));
+            text.push_str(&" ".repeat(BLOCK - ends_block - text.len()));
+            text.push_str(&tricky);
+            text.push_str(&XML.repeat(BLOCK / XML.len()));
+            // An event of more than two blocks (one long data field).
+            text.push_str(&XML.replace("a&amp;b", &"x".repeat(2 * BLOCK + 17)));
+            text.push_str(XML);
+            text.push_str("</Events>\n");
+            let got = all(text.as_bytes()).unwrap();
+            let n = before + 1 + BLOCK / XML.len() + 2;
+            assert_eq!(got.len(), n, "{field}");
+            for (i, event) in got.iter().enumerate() {
+                assert_eq!(event.0, i as u64 + 2, "event {i} starts on its line");
+                assert_eq!(event.1, HOST_EVENT, "event {i}");
+            }
+            let expected = if field.contains("CDATA") {
+                "25</Event>"
+            } else {
+                "25"
+            };
+            assert_eq!(got[before].3[1], expected, "{field}");
+            assert_eq!(got[n - 2].3[2].len(), 2 * BLOCK + 17);
+        }
+        // A well-formed end outside the events is checked too.
+        let n = BLOCK / XML.len() + 5;
+        let bad = format!("<Events>\n{}</Eventz>\n", XML.repeat(n));
+        let e = all(bad.as_bytes()).unwrap_err();
+        assert_eq!(e.line, n as u64 + 2);
+        assert!(e.message.contains("expected `</Events>`"), "{e:?}");
     }
 
     #[test]

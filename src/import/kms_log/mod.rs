@@ -261,15 +261,20 @@ pub fn read(files: &[PathBuf]) -> Result<Log, Error> {
             ),
         ));
     }
+    // The replay and its chart run from the midnight before the first event to the one
+    // after the last: that span must be one a scenario can have.
     if let Some([first, last]) = span
-        && (seconds(last.0) - seconds(first.0)) as u64 > crate::resolve::MAX_DURATION
+        && (midnight_before(seconds(last.0)) + SECONDS_PER_DAY - midnight_before(seconds(first.0)))
+            as u64
+            > crate::resolve::MAX_DURATION
     {
         return Err(at_line(
             &files[last.1],
             last.2,
             format!(
-                "this event ({}) is more than 20 years after the one at {}:{} ({}), longer \
-                 than a scenario can replay: is one of the two dates wrong?",
+                "this event ({}) is too long after the one at {}:{} ({}): the days they span \
+                 are more than 7,300 (20 years), longer than a scenario can replay: is one of \
+                 the two dates wrong?",
                 format_iso(last.0),
                 files[first.1].display(),
                 first.2,

@@ -83,50 +83,16 @@ impl Locator {
         let Some(start) = self.field_start(field) else {
             return Vec::new();
         };
-        let bytes = self.text.as_bytes();
-        let mut i = start + field.len() + 1;
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if bytes.get(i) != Some(&b'[') {
+        let scan = super::scan::Scan {
+            text: self.text.as_bytes(),
+        };
+        let open = scan.skip_ws(start + field.len() + 1);
+        if scan.text.get(open) != Some(&b'[') {
             return Vec::new();
         }
-        let mut starts = Vec::new();
-        let (mut depth, mut in_string, mut expecting) = (0usize, false, true);
-        i += 1;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if in_string {
-                match b {
-                    b'\\' => i += 1,
-                    b'"' => in_string = false,
-                    _ => {}
-                }
-            } else if !b.is_ascii_whitespace() {
-                match b {
-                    b']' | b')' | b'}' if depth == 0 => break,
-                    b',' if depth == 0 => {
-                        expecting = true;
-                        i += 1;
-                        continue;
-                    }
-                    _ => {}
-                }
-                if expecting {
-                    starts.push(i);
-                    expecting = false;
-                }
-                match b {
-                    b'"' => in_string = true,
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' => depth -= 1,
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
+        let starts = scan.items(open).0.into_iter().map(|(start, _)| start);
         // Offsets to positions, counting lines once from the previous item.
-        let mut out = Vec::with_capacity(starts.len());
+        let mut out = Vec::new();
         let (mut line, mut line_start, mut from) = (1, 0, 0);
         for at in starts {
             for (k, c) in self.text[from..at].bytes().enumerate() {

@@ -6,4 +6,5 @@ pub(crate) mod check;
 pub mod duration;
 pub(crate) mod locate;
 pub mod messages;
+pub(crate) mod scan;
 pub mod schema;

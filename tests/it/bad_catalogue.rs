@@ -2,17 +2,9 @@
 //! expected position and message in `tests/bad/expected.txt`. `check` and `run --out`
 //! must exit 65 with `FILE:LINE:COLUMN: message` on stderr and write nothing.
 
+use super::support::actsim;
 use std::path::Path;
 use std::process::Command;
-
-fn actsim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        // Stderr as outside GitHub Actions (no annotations).
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("the binary runs")
-}
 
 #[test]
 fn every_mistake_is_reported_where_it_is_and_nothing_is_written() {

@@ -1,16 +1,8 @@
 //! The `actsim` binary: exit codes, `--json`, files written, nothing half-written.
 
+use super::support::actsim;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn actsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        // Stderr as outside GitHub Actions (no annotations).
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("the binary runs")
-}
+use std::process::Output;
 
 fn code(o: &Output) -> i32 {
     o.status.code().expect("exited normally")

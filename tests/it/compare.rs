@@ -1,15 +1,6 @@
 //! `actsim compare`: common random numbers, paired differences, `--fail-if` exit codes.
 
-use std::process::{Command, Output};
-
-fn actsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        // Stderr as outside GitHub Actions (no annotations).
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .unwrap()
-}
+use super::support::actsim;
 
 /// The quickstart with one more policy line.
 fn with_policy(dir: &std::path::Path, policy: &str) -> String {

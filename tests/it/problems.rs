@@ -3,19 +3,10 @@
 //! charts that lead with trouble, DNS events, overdue renewals spread at the start, and a
 //! trace that collapses repeated attempts — mostly on the shipped migration scenario.
 
+use super::support::actsim;
 use super::support::{DAY, HOUR, run, shipped, summary};
 use actsim::report::findings::Severity;
 use serde_json::Value;
-use std::process::{Command, Output};
-
-fn actsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        // Stderr as outside GitHub Actions (no annotations).
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("the binary runs")
-}
 
 /// Two hosts under CreatorOnly DNS; `timeline` acts on them.
 fn two_hosts(duration: &str, timeline: &str, expect: &str) -> String {

@@ -1,6 +1,6 @@
 //! One test per bug found, each naming what it guards against.
 
-use crate::support::{DAY, HOUR, model, one_host, run, summary};
+use crate::support::{DAY, HOUR, actsim, model, one_host, run, summary};
 use actsim::engine::queue::{CalendarQueue, HeapQueue, SEQ_LIMIT, Scheduler};
 use actsim::time::SimTime;
 
@@ -573,15 +573,6 @@ fn a_closed_pipe_ends_the_output_quietly() {
 // The reliability review (a mutation fuzzer run from outside the repository): one test per
 // finding.
 
-fn actsim_cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        // Stderr as outside GitHub Actions (no annotations).
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .unwrap()
-}
-
 fn stderr_of(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -659,7 +650,7 @@ fn reliability_3_a_huge_name_is_refused() {
 fn reliability_5_a_failed_write_leaves_the_directory_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let first = actsim_cli(&[
+    let first = actsim(&[
         "run",
         "scenarios/quickstart.ron",
         "--quiet",
@@ -687,7 +678,7 @@ fn reliability_5_a_failed_write_leaves_the_directory_as_it_was() {
     std::fs::create_dir(out.join("report.html")).unwrap();
     std::fs::write(out.join("report.html").join("mine.txt"), b"mine").unwrap();
     let before = snapshot(&out);
-    let second = actsim_cli(&[
+    let second = actsim(&[
         "run",
         "scenarios/two-hosts.ron",
         "--quiet",
@@ -741,7 +732,7 @@ fn reliability_6_sweep_refuses_ambiguous_command_lines() {
     ] {
         let mut all = vec!["sweep", "scenarios/two-hosts.ron", "--quiet", "--out", out];
         all.extend(&args);
-        let o = actsim_cli(&all);
+        let o = actsim(&all);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr_of(&o));
         assert!(stderr_of(&o).contains(says), "{args:?}: {}", stderr_of(&o));
         assert!(!std::path::Path::new(out).exists(), "{args:?} wrote {out}");
@@ -754,7 +745,7 @@ fn reliability_6_sweep_refuses_ambiguous_command_lines() {
 fn reliability_6_chart_refuses_doctored_csv_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = actsim_cli(&[
+    let o = actsim(&[
         "run",
         "scenarios/quickstart.ron",
         "--quiet",
@@ -785,7 +776,7 @@ fn reliability_6_chart_refuses_doctored_csv_files() {
     ];
     for (what, text) in doctored {
         std::fs::write(out.join("timeseries.csv"), &text).unwrap();
-        let o = actsim_cli(&["chart", out.to_str().unwrap()]);
+        let o = actsim(&["chart", out.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(65), "{what}: {}", stderr_of(&o));
         assert_eq!(
             std::fs::read(out.join("report.html")).unwrap(),
@@ -800,7 +791,7 @@ fn reliability_6_chart_refuses_doctored_csv_files() {
 fn reliability_6_merge_refuses_units_of_another_version() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = dir.path().join("sweep");
-    let o = actsim_cli(&[
+    let o = actsim(&[
         "sweep",
         "scenarios/two-hosts.ron",
         "--set",
@@ -826,7 +817,7 @@ fn reliability_6_merge_refuses_units_of_another_version() {
     assert!(text.contains(version));
     std::fs::write(&unit, text.replace(version, "0.0.0-other")).unwrap();
     let merged = dir.path().join("merged");
-    let o = actsim_cli(&[
+    let o = actsim(&[
         "merge",
         sweep.to_str().unwrap(),
         "--out",
@@ -842,7 +833,7 @@ fn reliability_6_merge_refuses_units_of_another_version() {
 #[cfg(unix)]
 #[test]
 fn reliability_9_an_endless_input_is_cut_at_64_mb() {
-    let o = actsim_cli(&["check", "/dev/zero"]);
+    let o = actsim(&["check", "/dev/zero"]);
     assert_eq!(o.status.code(), Some(65), "{}", stderr_of(&o));
     assert!(stderr_of(&o).contains("64 MB"), "{}", stderr_of(&o));
 }

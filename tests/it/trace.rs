@@ -1,16 +1,7 @@
 //! `actsim trace`: one machine's attempts, and its status at a time (slmgr /dlv style).
 
+use super::support::actsim;
 use super::support::one_host;
-use std::process::{Command, Output};
-
-fn actsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actsim"))
-        .args(args)
-        // Stderr as outside GitHub Actions (no annotations).
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .unwrap()
-}
 
 fn scenario(dir: &std::path::Path, text: &str) -> String {
     let path = dir.join("s.ron");

@@ -671,13 +671,14 @@ mod tests {
     }
 
     proptest::proptest! {
-        // A fixed seed: the same cases on every run (PROPTEST_RNG_SEED explores others).
-        #![proptest_config(proptest::test_runner::Config {
-            rng_seed: match std::env::var("PROPTEST_RNG_SEED") {
-                Ok(seed) => proptest::test_runner::RngSeed::Fixed(seed.parse().unwrap_or(0)),
-                Err(_) => proptest::test_runner::RngSeed::Fixed(0x00AC_7513),
-            },
-            ..proptest::test_runner::Config::default()
+        // A fixed seed, as the integration tests' `proptest_config`: the same cases on
+        // every run; the default configuration reads PROPTEST_RNG_SEED to explore others.
+        #![proptest_config({
+            let mut config = proptest::test_runner::Config::default();
+            if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+                config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x00AC_7513);
+            }
+            config
         })]
         /// KMS-COUNT-4, KMS-COUNT-3, KMS-COUNT-6: whatever the requests, restarts and
         /// reinstalls, a table never holds more than its capacity, the capacity never

@@ -91,7 +91,7 @@ pub fn files(model: &Model, advice: &Advice) -> Result<Vec<(&'static str, Vec<u8
                 model.name,
                 f.host,
                 crate::time::human(f.duration),
-                sections::day_words(model, f.from)
+                crate::report::findings::when(model, f.from)
             ),
             names,
         )?),

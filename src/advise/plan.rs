@@ -253,7 +253,7 @@ pub fn plan(model: &Model) -> Plan {
             if choices[i] != Choice::Central {
                 return Route::None;
             }
-            match kms_discovery_now(&model.fleets[c.fleet]) {
+            match criteria::kms_discovery(&model.fleets[c.fleet]) {
                 Some(Discovery::Static(h)) if c.hosts.contains(&h) => Route::Static(h),
                 _ if !c.hosts_by_dns.is_empty() => Route::Dns(c.hosts_by_dns.clone()),
                 _ => Route::Static(c.hosts[0]),
@@ -505,10 +505,6 @@ fn host_count(
         .filter(|(c, _)| criteria::pool(model, &model.fleets[c.fleet]) == pool)
         .map(|(c, r)| share(r, h, c.counted))
         .sum()
-}
-
-fn kms_discovery_now(f: &crate::model::FleetModel) -> Option<Discovery> {
-    criteria::kms_discovery(f)
 }
 
 /// A host name not taken by the scenario's hosts or the plan's: `kms-SITE`, then `kms-SITE-2`…

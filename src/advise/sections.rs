@@ -557,7 +557,7 @@ pub fn fault(model: &Model, advice: &Advice) -> Option<FaultReport> {
         "{} down for {} from {} (HostDown, then HostUp restarts its count: KMS-COUNT-6)",
         f.host,
         human(f.duration),
-        day_words(model, f.from)
+        crate::report::findings::when(model, f.from)
     );
     let pick = [
         (
@@ -658,18 +658,6 @@ pub fn fault(model: &Model, advice: &Advice) -> Option<FaultReport> {
         words.push(format!("{line}."));
     }
     Some(FaultReport { title, rows, words })
-}
-
-/// "day 182 (2027-07-05)".
-pub fn day_words(model: &Model, t: crate::time::SimTime) -> String {
-    let day = format!("day {}", t / crate::time::DAY);
-    match model
-        .start
-        .and_then(|s| s.checked_add_signed(chrono::TimeDelta::days((t / crate::time::DAY) as i64)))
-    {
-        Some(d) => format!("{day} ({})", d.format("%Y-%m-%d")),
-        None => day,
-    }
 }
 
 /// What the scenario cannot say, and what advice did instead.

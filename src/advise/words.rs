@@ -92,7 +92,7 @@ pub fn why(model: &Model, plan: &Plan, a: &FleetAdvice) -> String {
                     } else {
                         (found, String::new())
                     };
-                    let pinned = match kms_now(f) {
+                    let pinned = match super::criteria::kms_discovery(f) {
                         Some(Discovery::Static(now)) if now != *h => format!(
                             " It is set by hand to {} now, where too few machines ask: each \
                              host counts only the machines that ask it (KMS-COUNT-8).",
@@ -209,11 +209,6 @@ pub fn why(model: &Model, plan: &Plan, a: &FleetAdvice) -> String {
             format!("{reason}, {how}; {size}.")
         }
     }
-}
-
-/// How a fleet finds its KMS host now, if it uses KMS.
-fn kms_now(f: &crate::model::FleetModel) -> Option<Discovery> {
-    super::criteria::kms_discovery(f)
 }
 
 /// "never offline" / "offline at most 15h at a stretch".

@@ -4,8 +4,7 @@
 //! `> >= < <= == !=`; RHS `base`, `base * F`, `base + F`, `base - F` or a number. Means
 //! over replications are compared; a time that never came counts as infinitely late.
 
-use super::Comparison;
-use crate::numbers::decimal;
+use super::{Comparison, show};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
@@ -151,15 +150,10 @@ pub struct Verdict {
 impl Verdict {
     /// "candidate 10433 against 10433 (base 10433)", at a sensible precision.
     pub fn detail(&self) -> String {
-        let show = |v: Option<f64>| v.map_or_else(|| "never".to_owned(), decimal);
-        let rhs = if self.rhs.is_infinite() {
-            "never".to_owned()
-        } else {
-            decimal(self.rhs)
-        };
         format!(
-            "candidate {} against {rhs} (base {})",
+            "candidate {} against {} (base {})",
             show(self.candidate),
+            show((!self.rhs.is_infinite()).then_some(self.rhs)),
             show(self.base)
         )
     }

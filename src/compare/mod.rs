@@ -132,7 +132,8 @@ pub fn compare_with(
     })
 }
 
-fn show(v: Option<f64>) -> String {
+/// A value in words: "never" for a time that never came.
+pub(super) fn show(v: Option<f64>) -> String {
     v.map_or_else(|| "never".to_owned(), crate::numbers::decimal)
 }
 

@@ -8,15 +8,16 @@ use crate::methods::kms::stats::KmsStats;
 use crate::model::{Column, ExpectKind, FleetId, Id, KmsExpect, KscExpect, Model, StateSet, When};
 use crate::time::{SimTime, human as time};
 
-#[derive(Debug, Clone, PartialEq)]
+/// One expectation's verdict; a sweep keeps each run's in its unit files (serde).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExpectResult {
     /// The expectation as written.
     pub expect: String,
+    /// The line of its entry in the scenario file.
+    pub line: usize,
     pub held: bool,
     /// The decisive value and time, in words.
     pub detail: String,
-    /// The line of its entry in the scenario file.
-    pub line: usize,
 }
 
 /// Sample indices an expectation looks at: every grid sample from `from` on, or the one

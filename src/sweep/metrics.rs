@@ -25,17 +25,11 @@ fn days(t: Option<u64>) -> Option<f64> {
 /// The metric names of a run of `model`, in the order `of` gives their values: known before
 /// anything runs, so a `--fail-if` naming no metric is refused at once.
 pub fn names(model: &Model) -> Vec<String> {
-    let mut n: Vec<String> = [
-        "min_licensed_share",
-        "notification_machine_days",
-        "requests",
-        "peak_requests_per_hour",
-        "failures",
-        "expectations_failed",
-        "events",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut n: Vec<String> = HEADLINE
+        .iter()
+        .chain(&["failures", "expectations_failed", "events"])
+        .map(|&name| name.to_owned())
+        .collect();
     for p in Population::of(model) {
         let f = &model.fleets[p.fleet];
         // The Kaspersky side of a fleet that is also Windows clients: `fleet.NAME.ksc.*`.

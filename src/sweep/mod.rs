@@ -18,7 +18,7 @@ pub mod stats;
 mod unit;
 pub use unit::foreign as foreign_unit;
 
-pub use unit::{ExpectOutcome, UnitResult};
+pub use unit::UnitResult;
 
 use crate::Model;
 use crate::error::Error;
@@ -208,16 +208,7 @@ impl Sweep {
             unit: u,
             seed,
             metrics: metrics::of(model, &outcome),
-            expectations: outcome
-                .expectations
-                .iter()
-                .map(|e| ExpectOutcome {
-                    expect: e.expect.clone(),
-                    line: e.line,
-                    held: e.held,
-                    detail: e.detail.clone(),
-                })
-                .collect(),
+            expectations: outcome.expectations.clone(),
         }
     }
 }
@@ -406,7 +397,7 @@ pub fn junit(shape: &Shape, units: &[UnitResult]) -> Vec<u8> {
                 .iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    let failed: Vec<(&UnitResult, &ExpectOutcome)> = runs
+                    let failed: Vec<(&UnitResult, &crate::observe::expect::ExpectResult)> = runs
                         .iter()
                         .filter_map(|u| u.expectations.get(i).map(|x| (u, x)))
                         .filter(|(_, x)| !x.held)

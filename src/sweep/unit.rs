@@ -18,17 +18,7 @@ pub struct UnitResult {
     pub metrics: Metrics,
     /// The scenario's expectations in this run, for the sweep's JUnit report.
     #[serde(default)]
-    pub expectations: Vec<ExpectOutcome>,
-}
-
-/// One expectation of one run of a sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExpectOutcome {
-    pub expect: String,
-    /// The line of its entry in the scenario file.
-    pub line: usize,
-    pub held: bool,
-    pub detail: String,
+    pub expectations: Vec<crate::observe::expect::ExpectResult>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
